@@ -1,0 +1,12 @@
+/*
+** registry.c: the list of vqlite's OS tables, in registration order. A table
+** file defines its `vq_table` and gets one line here; everything else
+** (registration, the vqlite_columns catalog, the generated docs) reads it.
+*/
+#include "vtab.h"
+
+#include <stddef.h>
+
+const vq_table *const vq_tables[] = {
+    NULL,
+};
