@@ -126,6 +126,7 @@ check-native: $(SO) $(TEST_BIN)
 
 check-wine: $(BUILD)/win32/vqlite.dll $(BUILD)/win32/sqlrun.exe wine-prefix $(TEST_BIN)
 	@$(WINE_ENV) VQLITE_DLL=$(BUILD)/win32/vqlite.dll VQLITE_SQLRUN=$(BUILD)/win32/sqlrun.exe \
+	  VQLITE_SQLITE3_EXE=$(W32DEPS)/bin/sqlite3.exe \
 	  tests/run-suites.sh wine $(addprefix $(BUILD)/linux/tests/,$(WINE_SUITES))
 
 demo:

@@ -5,7 +5,7 @@
 #ifndef VQLITE_H
 #define VQLITE_H
 
-#include "sqlite3ext.h"
+#include <sqlite3.h>
 
 int sqlite3_vqlite_init(sqlite3 *db, char **errmsg, const sqlite3_api_routines *api);
 
