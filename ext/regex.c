@@ -13,6 +13,8 @@
 enum { VQ_JIT_STACK_MAX = 1 << 20 };
 
 struct vq_regex {
+  char *literal;         /* the pattern, when it is a plain case-sensitive literal */
+  size_t literal_length;
   pcre2_code *code;
   pcre2_match_data *match_data;
   pcre2_match_context *match_context;
@@ -27,6 +29,20 @@ static void vq_regex_pcre2_message(int code, char *error, size_t error_size) {
   PCRE2_UCHAR text[256];
   if (pcre2_get_error_message(code, text, sizeof text) < 0) snprintf((char *)text, sizeof text, "PCRE2 error %d", code);
   snprintf(error, error_size, "%s", (const char *)text);
+}
+
+/*
+** A pattern with no metacharacter, matched case-sensitively, is a substring
+** search: memmem over the raw bytes gives the same answer as PCRE2 over the
+** U+FFFD-cleaned subject (a valid UTF-8 needle never starts inside a
+** sequence, and cleaning replaces only invalid bytes), so no UTF-8 scan is
+** needed either. A needle holding U+FFFD itself is left to PCRE2.
+*/
+static int vq_regex_is_literal(const char *pattern, size_t length, int flags) {
+  if (flags & VQ_REGEX_CASELESS) return 0;
+  if (vq_utf8_valid_prefix((const unsigned char *)pattern, length) != length) return 0;
+  if (memmem(pattern, length, "\xEF\xBF\xBD", 3) != NULL) return 0;
+  return strcspn(pattern, "\\^$.|?*+()[]{}") >= length && memchr(pattern, 0, length) == NULL;
 }
 
 vq_regex *vq_regex_compile(const char *pattern, size_t length, int flags, char *error,
@@ -55,6 +71,16 @@ vq_regex *vq_regex_compile(const char *pattern, size_t length, int flags, char *
     snprintf(error, error_size, "out of memory");
     return NULL;
   }
+  if (vq_regex_is_literal(pattern, length, flags)) {
+    regex->literal = malloc(length + 1);
+    if (regex->literal == NULL) {
+      vq_regex_free(regex);
+      snprintf(error, error_size, "out of memory");
+      return NULL;
+    }
+    memcpy(regex->literal, pattern, length);
+    regex->literal_length = length;
+  }
   pcre2_set_match_limit(regex->match_context, VQ_REGEX_MATCH_LIMIT);
   pcre2_set_depth_limit(regex->match_context, VQ_REGEX_DEPTH_LIMIT);
   pcre2_set_heap_limit(regex->match_context, VQ_REGEX_HEAP_LIMIT_KB);
@@ -68,6 +94,7 @@ void vq_regex_free(vq_regex *regex) {
   pcre2_match_data_free(regex->match_data);
   pcre2_code_free(regex->code);
   free(regex->scratch);
+  free(regex->literal);
   free(regex);
 }
 
@@ -141,6 +168,8 @@ static size_t vq_regex_sanitize(vq_regex *regex, const unsigned char *subject, s
 
 int vq_regex_match(vq_regex *regex, const char *subject, size_t length, char *error,
                    size_t error_size) {
+  if (regex->literal)
+    return regex->literal_length == 0 || memmem(subject, length, regex->literal, regex->literal_length) != NULL;
   if (++regex->matches == 2) vq_regex_try_jit(regex);
   const unsigned char *text = (const unsigned char *)subject;
   size_t valid = vq_utf8_valid_prefix(text, length);
