@@ -33,15 +33,30 @@ static void vq_regex_pcre2_message(int code, char *error, size_t error_size) {
 
 /*
 ** A pattern with no metacharacter, matched case-sensitively, is a substring
-** search: memmem over the raw bytes gives the same answer as PCRE2 over the
+** search: a byte search over the raw subject gives the same answer as PCRE2 over the
 ** U+FFFD-cleaned subject (a valid UTF-8 needle never starts inside a
 ** sequence, and cleaning replaces only invalid bytes), so no UTF-8 scan is
 ** needed either. A needle holding U+FFFD itself is left to PCRE2.
 */
+/* memmem, which mingw's C library lacks: memchr to each candidate first
+ * byte (vectorised in every libc), then one memcmp. */
+static const void *vq_find_bytes(const void *haystack, size_t haystack_length, const void *needle,
+                                 size_t needle_length) {
+  if (needle_length == 0) return haystack;
+  const unsigned char *at = haystack, *end = at + haystack_length, *first = needle;
+  while ((size_t)(end - at) >= needle_length) {
+    at = memchr(at, first[0], (size_t)(end - at) - needle_length + 1);
+    if (at == NULL) return NULL;
+    if (memcmp(at, needle, needle_length) == 0) return at;
+    at++;
+  }
+  return NULL;
+}
+
 static int vq_regex_is_literal(const char *pattern, size_t length, int flags) {
   if (flags & VQ_REGEX_CASELESS) return 0;
   if (vq_utf8_valid_prefix((const unsigned char *)pattern, length) != length) return 0;
-  if (memmem(pattern, length, "\xEF\xBF\xBD", 3) != NULL) return 0;
+  if (vq_find_bytes(pattern, length, "\xEF\xBF\xBD", 3) != NULL) return 0;
   return strcspn(pattern, "\\^$.|?*+()[]{}") >= length && memchr(pattern, 0, length) == NULL;
 }
 
@@ -169,7 +184,7 @@ static size_t vq_regex_sanitize(vq_regex *regex, const unsigned char *subject, s
 int vq_regex_match(vq_regex *regex, const char *subject, size_t length, char *error,
                    size_t error_size) {
   if (regex->literal)
-    return regex->literal_length == 0 || memmem(subject, length, regex->literal, regex->literal_length) != NULL;
+    return vq_find_bytes(subject, length, regex->literal, regex->literal_length) != NULL;
   if (++regex->matches == 2) vq_regex_try_jit(regex);
   const unsigned char *text = (const unsigned char *)subject;
   size_t valid = vq_utf8_valid_prefix(text, length);
