@@ -20,8 +20,10 @@
 
 #include "../tables/platform.h"
 #include "../tables/vtab.h"
+#include "artifacts.h"
 #include "regex.h"
 #include "regexp.h"
+#include "snapshot.h"
 #include "sqlite3ext.h"
 #include "version.h"
 #include "vqlite.h"
@@ -104,7 +106,16 @@ VQLITE_EXPORT int sqlite3_vqlite_init(sqlite3 *db, char **errmsg, const sqlite3_
     return SQLITE_ERROR;
   }
   int rc = register_functions(db);
+  if (rc == SQLITE_BUSY)
+    /* SQLite refuses to replace a function (the shell's own regexp) while a
+     * statement runs, as it does during SELECT load_extension(...). */
+    *errmsg = sqlite3_mprintf("vqlite: cannot replace the regexp() already defined on this "
+                              "connection while a statement runs (as in SELECT "
+                              "load_extension(...)); load vqlite with .load or "
+                              "sqlite3_load_extension() instead");
   if (rc == SQLITE_OK) rc = vq_tables_register(db);
+  if (rc == SQLITE_OK) rc = vq_artifacts_install(db, errmsg);
+  if (rc == SQLITE_OK) rc = vq_snapshot_register(db);
   if (rc != SQLITE_OK && *errmsg == NULL)
     *errmsg = sqlite3_mprintf("vqlite: registration failed: %s", sqlite3_errstr(rc));
   return rc;

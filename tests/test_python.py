@@ -53,6 +53,14 @@ def vql_match_with_bound_parameters():
 
 
 @case
+def select_load_extension_works():
+    connection = sqlite3.connect(":memory:")
+    connection.enable_load_extension(True)
+    connection.execute("SELECT load_extension(?)", (EXTENSION,)).fetchall()
+    assert connection.execute("SELECT 'abc' REGEXP 'b'").fetchone()[0] == 1
+
+
+@case
 def invalid_pattern_raises_operational_error():
     try:
         connect().execute("SELECT 'x' REGEXP '(abc'").fetchone()
