@@ -70,4 +70,9 @@ long vq_counter_get(vq_counter_id id);
 /* The counter's SQL name ("proc_fd_dirs"), or NULL past the last. */
 const char *vq_counter_name(vq_counter_id id);
 
+#include "platform_neighbors.h"
+#include "platform_interfaces.h"
+#include "platform_processes.h"
+#include "platform_signatures.h"
+#include "platform_sockets.h"
 #endif /* VQLITE_PLATFORM_H */

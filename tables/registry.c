@@ -8,5 +8,10 @@
 #include <stddef.h>
 
 const vq_table *const vq_tables[] = {
+    &netstat_table,
+    &processes_table,
+    &authenticode_table,
+    &arp_cache_table,
+    &interface_addresses_table,
     NULL,
 };
