@@ -2,15 +2,76 @@
 ** hashing.c (Linux): file identities (fstat: size, mtime, inode, device) and
 ** md5, sha1 and sha256 of a file in one pass, through OpenSSL's libcrypto
 ** (EVP). Each file read whole counts once in VQ_COUNTER_FILES_HASHED.
+**
+** libcrypto is opened with dlopen the first time a digest is asked for, not
+** linked: relocating it costs about a millisecond, which every `.load` would
+** pay even when no query ever hashes. If it cannot be opened, digests fail
+** with a message naming it (the hash columns are NULL), nothing else does.
 */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../tables/platform.h"
+
+/* The part of libcrypto's EVP API that hashing uses, resolved once. */
+typedef struct linux_crypto_api {
+  EVP_MD_CTX *(*context_new)(void);
+  void (*context_free)(EVP_MD_CTX *);
+  int (*digest_init)(EVP_MD_CTX *, const EVP_MD *, ENGINE *);
+  int (*digest_update)(EVP_MD_CTX *, const void *, size_t);
+  int (*digest_final)(EVP_MD_CTX *, unsigned char *, unsigned int *);
+  const EVP_MD *(*md5)(void);
+  const EVP_MD *(*sha1)(void);
+  const EVP_MD *(*sha256)(void);
+} linux_crypto_api;
+
+static linux_crypto_api linux_crypto;
+static int linux_crypto_loaded; /* 1 ready, -1 unavailable */
+static char linux_crypto_problem[256];
+static pthread_once_t linux_crypto_once = PTHREAD_ONCE_INIT;
+
+static void linux_crypto_load(void) {
+  static const char *const names[] = {"libcrypto.so.3", "libcrypto.so"};
+  void *library = NULL;
+  for (size_t i = 0; library == NULL && i < sizeof names / sizeof names[0]; i++)
+    library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+  if (library == NULL) {
+    const char *why = dlerror();
+    snprintf(linux_crypto_problem, sizeof linux_crypto_problem, "cannot load libcrypto.so.3: %s",
+             why ? why : "not found");
+    linux_crypto_loaded = -1;
+    return;
+  }
+  /* POSIX lets a void * from dlsym be converted to a function pointer. */
+  void *symbols[8];
+  static const char *const wanted[8] = {"EVP_MD_CTX_new",     "EVP_MD_CTX_free", "EVP_DigestInit_ex",
+                                        "EVP_DigestUpdate",   "EVP_DigestFinal_ex", "EVP_md5",
+                                        "EVP_sha1",           "EVP_sha256"};
+  for (int i = 0; i < 8; i++) {
+    symbols[i] = dlsym(library, wanted[i]);
+    if (symbols[i] == NULL) {
+      snprintf(linux_crypto_problem, sizeof linux_crypto_problem, "libcrypto lacks %s", wanted[i]);
+      linux_crypto_loaded = -1;
+      return;
+    }
+  }
+  memcpy(&linux_crypto.context_new, &symbols[0], sizeof(void *));
+  memcpy(&linux_crypto.context_free, &symbols[1], sizeof(void *));
+  memcpy(&linux_crypto.digest_init, &symbols[2], sizeof(void *));
+  memcpy(&linux_crypto.digest_update, &symbols[3], sizeof(void *));
+  memcpy(&linux_crypto.digest_final, &symbols[4], sizeof(void *));
+  memcpy(&linux_crypto.md5, &symbols[5], sizeof(void *));
+  memcpy(&linux_crypto.sha1, &symbols[6], sizeof(void *));
+  memcpy(&linux_crypto.sha256, &symbols[7], sizeof(void *));
+  linux_crypto_loaded = 1;
+}
 
 static void linux_hashing_identity_from_stat(const struct stat *info, vq_file_identity *identity) {
   identity->size = (uint64_t)info->st_size;
@@ -44,7 +105,7 @@ static int linux_hashing_digest_fd(int fd, const char *path, EVP_MD_CTX *context
     if (got < 0) return vq_fail(error, "read(%s) failed: %s (%d)", path, strerror(errno), errno);
     if (got == 0) return 0;
     for (int i = 0; i < 3; i++)
-      if (EVP_DigestUpdate(contexts[i], local, (size_t)got) != 1)
+      if (linux_crypto.digest_update(contexts[i], local, (size_t)got) != 1)
         return vq_fail(error, "EVP_DigestUpdate failed");
   }
 }
@@ -59,12 +120,18 @@ int vq_file_digests_compute(const char *path, vq_file_digests *digests, vq_file_
                : vq_fail(error, "fstat(%s) failed: %s (%d)", path, strerror(errno), errno);
   if (rc == 0) rc = linux_hashing_check_regular(path, &info, error);
   if (rc == 0) linux_hashing_identity_from_stat(&info, identity);
-  const EVP_MD *kinds[3] = {EVP_md5(), EVP_sha1(), EVP_sha256()};
+  pthread_once(&linux_crypto_once, linux_crypto_load);
+  if (rc == 0 && linux_crypto_loaded != 1) rc = vq_fail(error, "%s", linux_crypto_problem);
+  if (rc != 0) {
+    close(fd);
+    return rc;
+  }
+  const EVP_MD *kinds[3] = {linux_crypto.md5(), linux_crypto.sha1(), linux_crypto.sha256()};
   char *outputs[3] = {digests->md5, digests->sha1, digests->sha256};
   EVP_MD_CTX *contexts[3] = {NULL, NULL, NULL};
   for (int i = 0; rc == 0 && i < 3; i++) {
-    contexts[i] = EVP_MD_CTX_new();
-    if (contexts[i] == NULL || EVP_DigestInit_ex(contexts[i], kinds[i], NULL) != 1)
+    contexts[i] = linux_crypto.context_new();
+    if (contexts[i] == NULL || linux_crypto.digest_init(contexts[i], kinds[i], NULL) != 1)
       rc = vq_fail(error, "EVP_DigestInit_ex failed for %s", path);
   }
   if (rc == 0) {
@@ -74,12 +141,12 @@ int vq_file_digests_compute(const char *path, vq_file_digests *digests, vq_file_
   for (int i = 0; rc == 0 && i < 3; i++) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (EVP_DigestFinal_ex(contexts[i], digest, &length) != 1)
+    if (linux_crypto.digest_final(contexts[i], digest, &length) != 1)
       rc = vq_fail(error, "EVP_DigestFinal_ex failed");
     else
       vq_hex_lower(digest, length, outputs[i]);
   }
-  for (int i = 0; i < 3; i++) EVP_MD_CTX_free(contexts[i]);
+  for (int i = 0; i < 3; i++) linux_crypto.context_free(contexts[i]);
   close(fd);
   return rc;
 }
