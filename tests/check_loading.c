@@ -82,6 +82,16 @@ START_TEST(wine_shell_loads_dll) {
 }
 END_TEST
 
+START_TEST(docs_table_reference_is_current) {
+  /* docs/tables.md is generated from the column declarations: `make docs`. */
+  int status = 0;
+  char *out = harness_command(&status, "tests/gen-docs.sh %s | diff docs/tables.md - 2>&1",
+                              env_or("VQLITE_SO", "./vqlite"));
+  ck_assert_msg(status == 0, "docs/tables.md is stale; run make docs:\n%s", out);
+  free(out);
+}
+END_TEST
+
 /* ---- the version gate: a copy of the real API whose version is 3.37.2 ---- */
 static const sqlite3_api_routines *captured_api;
 static int capture_api(sqlite3 *db, char **errmsg, const sqlite3_api_routines *api) {
@@ -141,6 +151,7 @@ int main(void) {
     tcase_add_test(tcase, shell_reports_invalid_pattern);
     tcase_add_test(tcase, shell_select_load_extension_explains);
     tcase_add_test(tcase, python_loads_extension);
+    tcase_add_test(tcase, docs_table_reference_is_current);
     tcase_add_test(tcase, refuses_old_sqlite);
     tcase_add_test(tcase, registers_on_current_sqlite);
   }

@@ -19,10 +19,11 @@ table's page.
 HEAD
 sqlite3 :memory: ".load $so" ".mode list" ".separator '' ''" "
 WITH t AS (SELECT DISTINCT table_name, table_summary, table_platforms FROM vqlite_columns)
-SELECT char(10) || '## ' || t.table_name || char(10) || char(10) || t.table_summary || '.' || char(10) || char(10)
+SELECT char(10) || '## ' || t.table_name || char(10) || char(10)
+       || upper(substr(t.table_summary, 1, 1)) || substr(t.table_summary, 2) || '.' || char(10) || char(10)
        || t.table_platforms || char(10) || char(10)
        || '| column | type | description |' || char(10) || '|---|---|---|' || char(10)
        || (SELECT group_concat('| \`' || c.name || '\`' || iif(c.hidden, ' (hidden: the argument)', '')
                                || ' | ' || c.type || ' | ' || replace(c.description, '|', '\\|') || ' |', char(10))
-           FROM vqlite_columns c WHERE c.table_name = t.table_name)
+           FROM vqlite_columns c WHERE c.table_name = t.table_name) || char(10)
 FROM t WHERE t.table_name <> 'vqlite_columns';"
