@@ -92,6 +92,30 @@ START_TEST(docs_table_reference_is_current) {
 }
 END_TEST
 
+START_TEST(dll_imports_only_windows_dlls) {
+  /* PCRE2 is linked in statically and nothing from mingw's runtime is
+   * needed: every import must be a DLL that every Windows has. */
+  static const char *const system_dlls[] = {"advapi32.dll", "bcrypt.dll",  "crypt32.dll",
+                                            "iphlpapi.dll", "kernel32.dll", "msvcrt.dll",
+                                            "ntdll.dll",    "ole32.dll",    "wintrust.dll",
+                                            "ws2_32.dll"};
+  int status = 0;
+  char *out = harness_command(&status, "x86_64-w64-mingw32-objdump -p %s | sed -n "
+                                       "'s/^\\s*DLL Name: //p' | tr 'A-Z' 'a-z'",
+                              env_or("VQLITE_DLL", "build/win32/vqlite.dll"));
+  ck_assert_int_eq(status, 0);
+  int imports = 0;
+  for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n"), imports++) {
+    int known = 0;
+    for (size_t i = 0; i < sizeof system_dlls / sizeof system_dlls[0]; i++)
+      known |= strcmp(line, system_dlls[i]) == 0;
+    ck_assert_msg(known, "vqlite.dll imports %s, which is not a Windows system DLL", line);
+  }
+  ck_assert_int_ge(imports, 3);
+  free(out);
+}
+END_TEST
+
 /* ---- the version gate: a copy of the real API whose version is 3.37.2 ---- */
 static const sqlite3_api_routines *captured_api;
 static int capture_api(sqlite3 *db, char **errmsg, const sqlite3_api_routines *api) {
@@ -146,6 +170,7 @@ int main(void) {
   tcase_set_timeout(tcase, 120);
   if (harness_is_wine()) {
     tcase_add_test(tcase, wine_shell_loads_dll);
+    tcase_add_test(tcase, dll_imports_only_windows_dlls);
   } else {
     tcase_add_test(tcase, shell_loads_extension);
     tcase_add_test(tcase, shell_reports_invalid_pattern);
