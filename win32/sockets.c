@@ -163,6 +163,28 @@ static void win32_row_common(vq_socket *row, int family, int protocol, DWORD pid
 
 /* ---- the four tables, in either class -------------------------------------- */
 
+/*
+** The fields a row shares with its sibling class: OWNER_MODULE and OWNER_PID
+** rows name them alike but are different struct types, hence macros. The
+** address fields differ by family (dwLocalAddr vs ucLocalAddr) and are given.
+*/
+#define WIN32_COPY_TCP(row, entry, family, local, remote, size)             \
+  do {                                                                       \
+    win32_row_common((row), (family), VQ_SOCKET_TCP, (entry)->dwOwningPid); \
+    (row)->state = (uint8_t)(entry)->dwState;                               \
+    memcpy((row)->local_address, (local), (size));                          \
+    memcpy((row)->remote_address, (remote), (size));                        \
+    (row)->local_port = win32_port((entry)->dwLocalPort);                   \
+    (row)->remote_port = win32_port((entry)->dwRemotePort);                 \
+  } while (0)
+
+#define WIN32_COPY_UDP(row, entry, family, local, size)                     \
+  do {                                                                       \
+    win32_row_common((row), (family), VQ_SOCKET_UDP, (entry)->dwOwningPid); \
+    memcpy((row)->local_address, (local), (size));                          \
+    (row)->local_port = win32_port((entry)->dwLocalPort);                   \
+  } while (0)
+
 static int win32_add_tcp4(const void *table, int module_class, int want_module,
                           vq_socket_set *set) {
   DWORD count = *(const DWORD *)table;
@@ -171,22 +193,12 @@ static int win32_add_tcp4(const void *table, int module_class, int want_module,
     if (row == NULL) return -1;
     if (module_class) {
       MIB_TCPROW_OWNER_MODULE *entry = &((MIB_TCPTABLE_OWNER_MODULE *)table)->table[i];
-      win32_row_common(row, 4, VQ_SOCKET_TCP, entry->dwOwningPid);
-      row->state = (uint8_t)entry->dwState;
-      memcpy(row->local_address, &entry->dwLocalAddr, 4);
-      memcpy(row->remote_address, &entry->dwRemoteAddr, 4);
-      row->local_port = win32_port(entry->dwLocalPort);
-      row->remote_port = win32_port(entry->dwRemotePort);
+      WIN32_COPY_TCP(row, entry, 4, &entry->dwLocalAddr, &entry->dwRemoteAddr, 4);
       win32_set_created(row, entry->liCreateTimestamp);
       if (want_module) win32_set_module(row, win32_tcp4_owner, entry);
     } else {
       const MIB_TCPROW_OWNER_PID *entry = &((const MIB_TCPTABLE_OWNER_PID *)table)->table[i];
-      win32_row_common(row, 4, VQ_SOCKET_TCP, entry->dwOwningPid);
-      row->state = (uint8_t)entry->dwState;
-      memcpy(row->local_address, &entry->dwLocalAddr, 4);
-      memcpy(row->remote_address, &entry->dwRemoteAddr, 4);
-      row->local_port = win32_port(entry->dwLocalPort);
-      row->remote_port = win32_port(entry->dwRemotePort);
+      WIN32_COPY_TCP(row, entry, 4, &entry->dwLocalAddr, &entry->dwRemoteAddr, 4);
     }
   }
   return 0;
@@ -200,22 +212,12 @@ static int win32_add_tcp6(const void *table, int module_class, int want_module,
     if (row == NULL) return -1;
     if (module_class) {
       MIB_TCP6ROW_OWNER_MODULE *entry = &((MIB_TCP6TABLE_OWNER_MODULE *)table)->table[i];
-      win32_row_common(row, 6, VQ_SOCKET_TCP, entry->dwOwningPid);
-      row->state = (uint8_t)entry->dwState;
-      memcpy(row->local_address, entry->ucLocalAddr, 16);
-      memcpy(row->remote_address, entry->ucRemoteAddr, 16);
-      row->local_port = win32_port(entry->dwLocalPort);
-      row->remote_port = win32_port(entry->dwRemotePort);
+      WIN32_COPY_TCP(row, entry, 6, entry->ucLocalAddr, entry->ucRemoteAddr, 16);
       win32_set_created(row, entry->liCreateTimestamp);
       if (want_module) win32_set_module(row, win32_tcp6_owner, entry);
     } else {
       const MIB_TCP6ROW_OWNER_PID *entry = &((const MIB_TCP6TABLE_OWNER_PID *)table)->table[i];
-      win32_row_common(row, 6, VQ_SOCKET_TCP, entry->dwOwningPid);
-      row->state = (uint8_t)entry->dwState;
-      memcpy(row->local_address, entry->ucLocalAddr, 16);
-      memcpy(row->remote_address, entry->ucRemoteAddr, 16);
-      row->local_port = win32_port(entry->dwLocalPort);
-      row->remote_port = win32_port(entry->dwRemotePort);
+      WIN32_COPY_TCP(row, entry, 6, entry->ucLocalAddr, entry->ucRemoteAddr, 16);
     }
   }
   return 0;
@@ -229,16 +231,12 @@ static int win32_add_udp4(const void *table, int module_class, int want_module,
     if (row == NULL) return -1;
     if (module_class) {
       MIB_UDPROW_OWNER_MODULE *entry = &((MIB_UDPTABLE_OWNER_MODULE *)table)->table[i];
-      win32_row_common(row, 4, VQ_SOCKET_UDP, entry->dwOwningPid);
-      memcpy(row->local_address, &entry->dwLocalAddr, 4);
-      row->local_port = win32_port(entry->dwLocalPort);
+      WIN32_COPY_UDP(row, entry, 4, &entry->dwLocalAddr, 4);
       win32_set_created(row, entry->liCreateTimestamp);
       if (want_module) win32_set_module(row, win32_udp4_owner, entry);
     } else {
       const MIB_UDPROW_OWNER_PID *entry = &((const MIB_UDPTABLE_OWNER_PID *)table)->table[i];
-      win32_row_common(row, 4, VQ_SOCKET_UDP, entry->dwOwningPid);
-      memcpy(row->local_address, &entry->dwLocalAddr, 4);
-      row->local_port = win32_port(entry->dwLocalPort);
+      WIN32_COPY_UDP(row, entry, 4, &entry->dwLocalAddr, 4);
     }
   }
   return 0;
@@ -252,16 +250,12 @@ static int win32_add_udp6(const void *table, int module_class, int want_module,
     if (row == NULL) return -1;
     if (module_class) {
       MIB_UDP6ROW_OWNER_MODULE *entry = &((MIB_UDP6TABLE_OWNER_MODULE *)table)->table[i];
-      win32_row_common(row, 6, VQ_SOCKET_UDP, entry->dwOwningPid);
-      memcpy(row->local_address, entry->ucLocalAddr, 16);
-      row->local_port = win32_port(entry->dwLocalPort);
+      WIN32_COPY_UDP(row, entry, 6, entry->ucLocalAddr, 16);
       win32_set_created(row, entry->liCreateTimestamp);
       if (want_module) win32_set_module(row, win32_udp6_owner, entry);
     } else {
       const MIB_UDP6ROW_OWNER_PID *entry = &((const MIB_UDP6TABLE_OWNER_PID *)table)->table[i];
-      win32_row_common(row, 6, VQ_SOCKET_UDP, entry->dwOwningPid);
-      memcpy(row->local_address, entry->ucLocalAddr, 16);
-      row->local_port = win32_port(entry->dwLocalPort);
+      WIN32_COPY_UDP(row, entry, 6, entry->ucLocalAddr, 16);
     }
   }
   return 0;
