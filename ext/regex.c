@@ -57,7 +57,10 @@ static int vq_regex_is_literal(const char *pattern, size_t length, int flags) {
   if (flags & VQ_REGEX_CASELESS) return 0;
   if (vq_utf8_valid_prefix((const unsigned char *)pattern, length) != length) return 0;
   if (vq_find_bytes(pattern, length, "\xEF\xBF\xBD", 3) != NULL) return 0;
-  return strcspn(pattern, "\\^$.|?*+()[]{}") >= length && memchr(pattern, 0, length) == NULL;
+  /* Bounded by length: the pattern need not be NUL-terminated (strcspn read past it). */
+  for (size_t i = 0; i < length; i++)
+    if (pattern[i] == 0 || strchr("\\^$.|?*+()[]{}", pattern[i]) != NULL) return 0;
+  return 1;
 }
 
 vq_regex *vq_regex_compile(const char *pattern, size_t length, int flags, char *error,

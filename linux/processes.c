@@ -49,7 +49,8 @@ static int linux_processes_read_int(const char **cursor, const char *end, int64_
   if (p >= end || !isdigit((unsigned char)*p)) return -1;
   uint64_t number = 0;
   while (p < end && isdigit((unsigned char)*p)) number = number * 10 + (uint64_t)(*p++ - '0');
-  *value = negative ? -(int64_t)number : (int64_t)number;
+  /* Negated as unsigned: -(int64_t)number overflows for "-9223372036854775808". */
+  *value = negative ? (int64_t)(0 - number) : (int64_t)number;
   *cursor = p;
   return 0;
 }

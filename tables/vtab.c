@@ -107,7 +107,8 @@ int vq_collect_int_filter(sqlite3_value *arg, int is_in, vq_int_set *set) {
   }
   if (rc == SQLITE_DONE) rc = SQLITE_OK;
   if (rc != SQLITE_OK) return rc;
-  qsort(set->values, (size_t)set->count, sizeof *set->values, vq_int_compare);
+  /* An empty IN list leaves values NULL, which qsort must not be given. */
+  if (set->count > 1) qsort(set->values, (size_t)set->count, sizeof *set->values, vq_int_compare);
   int unique = 0;
   for (int i = 0; i < set->count; i++)
     if (unique == 0 || set->values[unique - 1] != set->values[i]) set->values[unique++] = set->values[i];

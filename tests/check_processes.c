@@ -96,9 +96,14 @@ static void stop_child(pid_t child) {
 /* ---- native: this process --------------------------------------------------------- */
 
 START_TEST(own_process_row) {
-  const char *base = strrchr(self_path, '/') + 1;
-  char comm[16];
-  snprintf(comm, sizeof comm, "%s", base); /* the kernel keeps 15 bytes */
+  /* The kernel's name for this process (the binary's first 15 bytes, or the
+   * tool's under valgrind), as /proc/self/comm says it. */
+  char comm[32] = "";
+  FILE *comm_file = fopen("/proc/self/comm", "r");
+  ck_assert_ptr_nonnull(comm_file);
+  ck_assert_ptr_nonnull(fgets(comm, sizeof comm, comm_file));
+  fclose(comm_file);
+  comm[strcspn(comm, "\n")] = 0;
   struct passwd *user = getpwuid(geteuid());
   ck_assert_ptr_nonnull(user);
   char *q_name = quoted(comm), *q_path = quoted(self_path), *q_cmdline = quoted(own_cmdline),

@@ -110,7 +110,25 @@ TCase *harness_tcase(const char *name) {
   return tcase;
 }
 
+/*
+** Sanitizer builds (make check-asan): the programs a suite starts that load
+** the extension (the sqlite3 shell, Python) are not built with ASan, so the
+** runtime must be preloaded into them. The Makefile names it in
+** VQLITE_CHILD_PRELOAD; this process already runs with it and its options
+** were read at start, so setting LD_PRELOAD and ASAN_OPTIONS here reaches
+** only the children. Their leak check stays off (VQLITE_CHILD_ASAN_OPTIONS):
+** an interpreter's own leaks at exit are not vqlite's, and vqlite's are
+** checked in this process.
+*/
+static void harness_prepare_children(void) {
+  const char *preload = getenv("VQLITE_CHILD_PRELOAD");
+  if (preload == NULL || *preload == 0) return;
+  setenv("LD_PRELOAD", preload, 1);
+  setenv("ASAN_OPTIONS", harness_env("VQLITE_CHILD_ASAN_OPTIONS", "detect_leaks=0"), 1);
+}
+
 int harness_run(Suite *suite) {
+  harness_prepare_children();
   SRunner *runner = srunner_create(suite);
   if (harness_is_wine()) srunner_set_fork_status(runner, CK_NOFORK);
   srunner_run_all(runner, CK_NORMAL);

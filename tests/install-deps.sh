@@ -16,11 +16,14 @@ native=(build-essential pkg-config sqlite3 libsqlite3-dev libpcre2-dev check
         libssl-dev python3 iproute2)
 windows=(mingw-w64 wine wine64 osslsigncode dpkg-dev openssl tcl xz-utils)
 bench=(sqlite3-pcre hyperfine procps)
+# make check-asan/-tsan use gcc's sanitizer runtimes (with build-essential);
+# make fuzz needs clang's libFuzzer; make check-valgrind, valgrind.
+hardening=(clang libclang-rt-14-dev valgrind)
 
 case "$level" in
   run) wanted=("${native[@]}") ;;
-  check) wanted=("${native[@]}" "${windows[@]}") ;;
-  bench) wanted=("${native[@]}" "${windows[@]}" "${bench[@]}") ;;
+  check) wanted=("${native[@]}" "${windows[@]}" "${hardening[@]}") ;;
+  bench) wanted=("${native[@]}" "${windows[@]}" "${hardening[@]}" "${bench[@]}") ;;
   *) echo "install-deps.sh: unknown level '$level' (expected run, check or bench)" >&2; exit 2 ;;
 esac
 
