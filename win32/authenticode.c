@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "../tables/platform.h"
+#include "text.h"
 
 #define WIN32_AUTHENTICODE_ENCODING (X509_ASN_ENCODING | PKCS_7_ASN_ENCODING)
 #define WIN32_AUTHENTICODE_EPOCH_DIFFERENCE 116444736000000000LL
@@ -45,29 +46,6 @@
 static SRWLOCK win32_authenticode_catalog_lock = SRWLOCK_INIT;
 
 /* ---- text ------------------------------------------------------------------------------- */
-
-static char *win32_authenticode_utf8(const wchar_t *wide) {
-  if (wide == NULL) return NULL;
-  int size = WideCharToMultiByte(CP_UTF8, 0, wide, -1, NULL, 0, NULL, NULL);
-  if (size <= 0) return NULL;
-  char *text = malloc((size_t)size);
-  if (text && WideCharToMultiByte(CP_UTF8, 0, wide, -1, text, size, NULL, NULL) <= 0) {
-    free(text);
-    text = NULL;
-  }
-  return text;
-}
-
-static wchar_t *win32_authenticode_wide(const char *text) {
-  int count = MultiByteToWideChar(CP_UTF8, 0, text, -1, NULL, 0);
-  if (count <= 0) return NULL;
-  wchar_t *wide = malloc((size_t)count * sizeof *wide);
-  if (wide && MultiByteToWideChar(CP_UTF8, 0, text, -1, wide, count) <= 0) {
-    free(wide);
-    wide = NULL;
-  }
-  return wide;
-}
 
 static void win32_authenticode_set(vq_signature *signature, vq_trust trust, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
@@ -82,19 +60,6 @@ static void win32_authenticode_set(vq_signature *signature, vq_trust trust, cons
   signature->trust = trust;
   free(signature->detail);
   signature->detail = strdup(detail);
-}
-
-/* "The system cannot find the file specified" for a Win32 error code. */
-static void win32_authenticode_system_words(DWORD code, char *out, size_t size) {
-  wchar_t words[256];
-  DWORD length = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-                                code, 0, words, sizeof words / sizeof words[0], NULL);
-  while (length > 0 &&
-         (words[length - 1] == L'\r' || words[length - 1] == L'\n' || words[length - 1] == L'.'))
-    length--;
-  words[length] = 0;
-  if (length == 0 || WideCharToMultiByte(CP_UTF8, 0, words, -1, out, (int)size, NULL, NULL) <= 0)
-    snprintf(out, size, "error");
 }
 
 /* ---- the result codes ---------------------------------------------------------------------- */
@@ -158,7 +123,7 @@ static void win32_authenticode_set_result(vq_signature *signature, LONG status) 
     return;
   }
   char words[300];
-  win32_authenticode_system_words((DWORD)status, words, sizeof words);
+  win32_text_error_words((DWORD)status, words, sizeof words);
   win32_authenticode_set(signature, VQ_TRUST_ERROR, "WinVerifyTrust failed: %s (0x%08lx)", words,
                          (unsigned long)status);
 }
@@ -217,8 +182,8 @@ static const CRYPT_ATTRIBUTE *win32_authenticode_attribute(const CRYPT_ATTRIBUTE
 
 static char *win32_authenticode_link(const SPC_LINK *link) {
   if (link == NULL) return NULL;
-  if (link->dwLinkChoice == SPC_URL_LINK_CHOICE) return win32_authenticode_utf8(link->pwszUrl);
-  if (link->dwLinkChoice == SPC_FILE_LINK_CHOICE) return win32_authenticode_utf8(link->pwszFile);
+  if (link->dwLinkChoice == SPC_URL_LINK_CHOICE) return win32_text_utf8(link->pwszUrl);
+  if (link->dwLinkChoice == SPC_FILE_LINK_CHOICE) return win32_text_utf8(link->pwszFile);
   return NULL;
 }
 
@@ -268,7 +233,7 @@ static char *win32_authenticode_program_name(const BYTE *bytes, size_t length) {
   for (size_t i = 0; i < size / 2; i++)
     wide[i] = (wchar_t)(bytes[at + 2 * i] << 8 | bytes[at + 2 * i + 1]);
   wide[size / 2] = 0;
-  char *text = win32_authenticode_utf8(wide);
+  char *text = win32_text_utf8(wide);
   free(wide);
   return text;
 }
@@ -283,7 +248,7 @@ static void win32_authenticode_opus(const CMSG_SIGNER_INFO *signer, vq_signature
       win32_authenticode_decode(SPC_SP_OPUS_INFO_OBJID, &attribute->rgValue[0]);
   if (opus == NULL) return;
   if (signature->program_name == NULL)
-    signature->program_name = win32_authenticode_utf8(opus->pwszProgramName);
+    signature->program_name = win32_text_utf8(opus->pwszProgramName);
   signature->publisher_link = win32_authenticode_link(opus->pPublisherInfo);
   signature->more_info_link = win32_authenticode_link(opus->pMoreInfo);
   free(opus);
@@ -335,7 +300,7 @@ static char *win32_authenticode_cert_name(PCCERT_CONTEXT cert, DWORD flags) {
   wchar_t name[512];
   if (CertGetNameStringW(cert, CERT_NAME_SIMPLE_DISPLAY_TYPE, flags, NULL, name, 512) <= 1)
     return NULL;
-  return win32_authenticode_utf8(name);
+  return win32_text_utf8(name);
 }
 
 /* Fills the signer fields from the PKCS#7 signature of `path` (a signed file,
@@ -453,7 +418,7 @@ static int win32_authenticode_try_catalog(const wchar_t *algorithm, const wchar_
       data.pCatalog = &member;
       SetFilePointer(file, 0, NULL, FILE_BEGIN);
       win32_authenticode_set_result(signature, win32_authenticode_verify(&data));
-      signature->catalog = win32_authenticode_utf8(info.wszCatalogFile);
+      signature->catalog = win32_text_utf8(info.wszCatalogFile);
       win32_authenticode_signer(info.wszCatalogFile, signature);
       found = 1;
     }
@@ -479,7 +444,7 @@ static HANDLE win32_authenticode_open(const wchar_t *wide, vq_signature *signatu
   char words[300];
   if (attributes == INVALID_FILE_ATTRIBUTES) {
     DWORD code = GetLastError();
-    win32_authenticode_system_words(code, words, sizeof words);
+    win32_text_error_words(code, words, sizeof words);
     int missing =
         code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND || code == ERROR_INVALID_NAME;
     win32_authenticode_set(signature, VQ_TRUST_ERROR, "%s: %s (%lu)",
@@ -496,7 +461,7 @@ static HANDLE win32_authenticode_open(const wchar_t *wide, vq_signature *signatu
                   OPEN_EXISTING, 0, NULL);
   if (file == INVALID_HANDLE_VALUE) {
     DWORD code = GetLastError();
-    win32_authenticode_system_words(code, words, sizeof words);
+    win32_text_error_words(code, words, sizeof words);
     win32_authenticode_set(signature, VQ_TRUST_ERROR, "cannot read the file: %s (%lu)", words,
                            (unsigned long)code);
   }
@@ -506,7 +471,7 @@ static HANDLE win32_authenticode_open(const wchar_t *wide, vq_signature *signatu
 void vq_signature_check(const char *path, vq_signature *signature) {
   memset(signature, 0, sizeof *signature);
   signature->timestamp = -1;
-  wchar_t *wide = win32_authenticode_wide(path);
+  wchar_t *wide = win32_text_wide(path);
   if (wide == NULL) {
     win32_authenticode_set(signature, VQ_TRUST_ERROR, "the path is not valid UTF-8");
     return;

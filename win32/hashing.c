@@ -11,34 +11,16 @@
 #include <stdlib.h>
 
 #include "../tables/platform.h"
+#include "text.h"
 
 /* 100 ns intervals between 1601-01-01 and 1970-01-01. */
 #define WIN32_HASHING_EPOCH_DIFFERENCE 116444736000000000LL
 
-static wchar_t *win32_hashing_wide(const char *text) {
-  int count = MultiByteToWideChar(CP_UTF8, 0, text, -1, NULL, 0);
-  if (count <= 0) return NULL;
-  wchar_t *wide = malloc((size_t)count * sizeof *wide);
-  if (wide && MultiByteToWideChar(CP_UTF8, 0, text, -1, wide, count) <= 0) {
-    free(wide);
-    wide = NULL;
-  }
-  return wide;
-}
-
 /* "The system cannot find the file specified (2)" into out. */
 static void win32_hashing_error_text(DWORD code, char *out, size_t size) {
-  wchar_t words[256];
-  DWORD length = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-                                code, 0, words, sizeof words / sizeof words[0], NULL);
-  while (length > 0 &&
-         (words[length - 1] == L'\r' || words[length - 1] == L'\n' || words[length - 1] == L'.'))
-    length--;
-  words[length] = 0;
-  char utf8[512];
-  if (length == 0 || WideCharToMultiByte(CP_UTF8, 0, words, -1, utf8, sizeof utf8, NULL, NULL) <= 0)
-    snprintf(utf8, sizeof utf8, "error");
-  snprintf(out, size, "%s (%lu)", utf8, (unsigned long)code);
+  char words[512];
+  win32_text_error_words(code, words, sizeof words);
+  snprintf(out, size, "%s (%lu)", words, (unsigned long)code);
 }
 
 static int win32_hashing_fail(vq_error *error, const char *call, const char *path, DWORD code) {
@@ -65,7 +47,7 @@ static int win32_hashing_identity_from_handle(HANDLE file, const char *path,
 
 /* Opens path for `access`; directories open too (to be told apart). */
 static HANDLE win32_hashing_open(const char *path, DWORD access, vq_error *error) {
-  wchar_t *wide = win32_hashing_wide(path);
+  wchar_t *wide = win32_text_wide(path);
   if (wide == NULL) {
     vq_fail(error, "%s is not valid UTF-8", path);
     return INVALID_HANDLE_VALUE;

@@ -25,21 +25,17 @@
 #include <string.h>
 
 #include "../tables/platform.h"
+#include "text.h"
 
 enum { WIN32_INTERFACES_ATTEMPTS = 8, WIN32_INTERFACES_FIRST_SIZE = 16 * 1024 };
 
 static int win32_interfaces_fail(vq_error *error, DWORD code) {
-  char words[256] = "";
-  DWORD length =
-      FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code,
-                     MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), words, sizeof words, NULL);
-  while (length > 0 && (words[length - 1] == '\n' || words[length - 1] == '\r' ||
-                        words[length - 1] == '.' || words[length - 1] == ' '))
-    words[--length] = 0;
+  char words[256];
+  win32_text_error_words(code, words, sizeof words);
   return vq_fail(error,
                  "interface_addresses: GetAdaptersAddresses(AF_UNSPEC, GAA_FLAG_INCLUDE_PREFIX) "
                  "failed: %s (%lu)",
-                 length ? words : "unknown error", (unsigned long)code);
+                 words, (unsigned long)code);
 }
 
 /* The adapter list in a malloc'd buffer (*out, NULL when there is none). */

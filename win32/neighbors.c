@@ -22,18 +22,13 @@
 #include <string.h>
 
 #include "../tables/platform.h"
+#include "text.h"
 
 /* "GetIpNetTable2(AF_UNSPEC) failed: <the system's words> (<code>)". */
 static int win32_neighbors_fail(vq_error *error, const char *call, DWORD code) {
-  char words[256] = "";
-  DWORD length =
-      FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code,
-                     MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), words, sizeof words, NULL);
-  while (length > 0 && (words[length - 1] == '\n' || words[length - 1] == '\r' ||
-                        words[length - 1] == '.' || words[length - 1] == ' '))
-    words[--length] = 0;
-  return vq_fail(error, "arp_cache: %s failed: %s (%lu)", call, length ? words : "unknown error",
-                 (unsigned long)code);
+  char words[256];
+  win32_text_error_words(code, words, sizeof words);
+  return vq_fail(error, "arp_cache: %s failed: %s (%lu)", call, words, (unsigned long)code);
 }
 
 /* NL_NEIGHBOR_STATE is our numbering; anything past NlnsPermanent (a future

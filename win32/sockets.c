@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "../tables/platform.h"
+#include "text.h"
 
 enum { WIN32_SOCKETS_ATTEMPTS = 8 };
 
@@ -42,15 +43,10 @@ static const char *win32_family_name(ULONG family) {
 
 /* "The parameter is incorrect (87)" into the error, after `what`. */
 static int win32_sockets_fail(vq_error *error, const char *call, ULONG family, DWORD code) {
-  char words[256] = "";
-  DWORD length =
-      FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code,
-                     MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), words, sizeof words, NULL);
-  while (length > 0 &&
-         (words[length - 1] == '\n' || words[length - 1] == '\r' || words[length - 1] == '.'))
-    words[--length] = 0;
-  return vq_fail(error, "%s(%s) failed: %s (%lu)", call, win32_family_name(family),
-                 length ? words : "unknown error", (unsigned long)code);
+  char words[256];
+  win32_text_error_words(code, words, sizeof words);
+  return vq_fail(error, "%s(%s) failed: %s (%lu)", call, win32_family_name(family), words,
+                 (unsigned long)code);
 }
 
 /* FILETIME (100 ns since 1601) to Unix seconds; 0 when the OS gave none. */
@@ -90,19 +86,6 @@ static void *win32_fetch_table(int tcp, ULONG family, int table_class, DWORD *co
   return NULL;
 }
 
-/* UTF-16 to a malloc'd UTF-8 string; NULL for NULL or on failure. */
-static char *win32_utf8(const WCHAR *text) {
-  if (text == NULL) return NULL;
-  int size = WideCharToMultiByte(CP_UTF8, 0, text, -1, NULL, 0, NULL, NULL);
-  if (size <= 0) return NULL;
-  char *out = malloc((size_t)size);
-  if (out && WideCharToMultiByte(CP_UTF8, 0, text, -1, out, size, NULL, NULL) <= 0) {
-    free(out);
-    out = NULL;
-  }
-  return out;
-}
-
 typedef DWORD(WINAPI *win32_owner_lookup)(void *entry, TCPIP_OWNER_MODULE_INFO_CLASS info_class,
                                           void *buffer, DWORD *size);
 
@@ -119,8 +102,8 @@ static void win32_set_module(vq_socket *row, win32_owner_lookup lookup, void *en
     code = lookup(entry, TCPIP_OWNER_MODULE_INFO_BASIC, buffer, &size);
   if (code == NO_ERROR) {
     const TCPIP_OWNER_MODULE_BASIC_INFO *info = buffer;
-    row->module = win32_utf8(info->pModuleName);
-    row->module_path = win32_utf8(info->pModulePath);
+    row->module = win32_text_utf8(info->pModuleName);
+    row->module_path = win32_text_utf8(info->pModulePath);
   }
   if (buffer != &small) free(buffer);
 }
