@@ -160,7 +160,7 @@ ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_s
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   VQLITE_CHILD_PRELOAD=$(ASAN_RUNTIME) VQLITE_CHILD_ASAN_OPTIONS=detect_leaks=0:halt_on_error=1
 check-asan:
-	$(ASAN_ENV) $(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) SO=$(ASAN_BUILD)/vqlite.so \
+	$(ASAN_ENV) VQLITE_SUITE_LABEL=asan $(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) SO=$(ASAN_BUILD)/vqlite.so \
 	  SANITIZE=address,undefined check-native
 
 # check-valgrind: memcheck over every native suite, in one process each
@@ -197,7 +197,8 @@ check-tsan:
 	  $(TSAN_BUILD)/vqlite.so $(TSAN_BUILD)/linux/tests/check_hardening
 	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(abspath tests/tsan.supp) CK_RUN_CASE=concurrency \
 	  VQLITE_CONCURRENCY_SECONDS=$${VQLITE_CONCURRENCY_SECONDS:-30} \
-	  VQLITE_SO=$(abspath $(TSAN_BUILD)/vqlite) tests/run-suites.sh linux $(TSAN_BUILD)/linux/tests/check_hardening
+	  VQLITE_SUITE_LABEL=tsan VQLITE_SO=$(abspath $(TSAN_BUILD)/vqlite) \
+	  tests/run-suites.sh linux $(TSAN_BUILD)/linux/tests/check_hardening
 
 # fuzz: the libFuzzer targets of tests/fuzz (one per parser of outside input),
 # built with clang, ASan and UBSan, each run FUZZ_SECONDS from its committed
