@@ -229,7 +229,7 @@ docs: $(SO)
 	tests/gen-docs.sh > docs/tables.md
 
 format:
-	clang-format -i $(wildcard ext/*.[ch] tables/*.[ch] linux/*.[ch] win32/*.[ch] tests/*.[ch] tests/bench/*.[ch])
+	clang-format -i $(wildcard ext/*.[ch] tables/*.[ch] linux/*.[ch] win32/*.[ch] tests/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch])
 
 lint: $(BUILD)/sql_embedded.c
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \

@@ -162,7 +162,7 @@ int vq_map_reader_next(vq_map_reader *reader, vq_map_row *row, char *error, size
   if (reader->offset >= reader->length) return 0;
   row->line = reader->line;
   row->choice[0] = row->regex[0] = 0;
-  char ignored[VQ_MAP_FIELD_MAX];
+  char ignored[VQ_MAP_FIELD_MAX] = ""; /* fields past the two are read into it, unused */
   int fields = 0, row_end = 0;
   while (!row_end) {
     char *out = fields == reader->choice_field  ? row->choice

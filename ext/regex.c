@@ -13,21 +13,22 @@
 enum { VQ_JIT_STACK_MAX = 1 << 20 };
 
 struct vq_regex {
-  char *literal;         /* the pattern, when it is a plain case-sensitive literal */
+  char *literal; /* the pattern, when it is a plain case-sensitive literal */
   size_t literal_length;
   pcre2_code *code;
   pcre2_match_data *match_data;
   pcre2_match_context *match_context;
   pcre2_jit_stack *jit_stack;
-  unsigned long matches; /* matches run so far: JIT on the second */
-  int jit_ready;         /* JIT code exists and is used */
+  unsigned long matches;  /* matches run so far: JIT on the second */
+  int jit_ready;          /* JIT code exists and is used */
   unsigned char *scratch; /* subject with invalid UTF-8 replaced */
   size_t scratch_size;
 };
 
 static void vq_regex_pcre2_message(int code, char *error, size_t error_size) {
   PCRE2_UCHAR text[256];
-  if (pcre2_get_error_message(code, text, sizeof text) < 0) snprintf((char *)text, sizeof text, "PCRE2 error %d", code);
+  if (pcre2_get_error_message(code, text, sizeof text) < 0)
+    snprintf((char *)text, sizeof text, "PCRE2 error %d", code);
   snprintf(error, error_size, "%s", (const char *)text);
 }
 
@@ -144,10 +145,14 @@ size_t vq_utf8_valid_prefix(const unsigned char *text, size_t length) {
     }
     size_t need;
     uint32_t min;
-    if (c >= 0xC2 && c <= 0xDF) need = 1, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF) need = 2, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4) need = 3, min = 0x10000;
-    else return i;
+    if (c >= 0xC2 && c <= 0xDF)
+      need = 1, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+      need = 2, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+      need = 3, min = 0x10000;
+    else
+      return i;
     if (length - i <= need) return i;
     uint32_t point = c & (0x3F >> need);
     for (size_t k = 1; k <= need; k++) {

@@ -65,8 +65,10 @@ static void regexp_fail(sqlite3_context *ctx, const char *function, const char *
                         const char *pattern, int length, const char *detail) {
   char *quoted = regexp_quote(pattern, length);
   char *message = sqlite3_mprintf("%s: %s %s: %s", function, what, quoted ? quoted : "?", detail);
-  if (message) sqlite3_result_error(ctx, message, -1);
-  else sqlite3_result_error_nomem(ctx);
+  if (message)
+    sqlite3_result_error(ctx, message, -1);
+  else
+    sqlite3_result_error_nomem(ctx);
   sqlite3_free(message);
   sqlite3_free(quoted);
 }
@@ -100,8 +102,8 @@ static void regexp_cache_insert(regexp_cache *cache, regexp_entry *entry) {
 }
 
 /* Compiles a pattern into a new entry, or reports why it cannot. */
-static regexp_entry *regexp_compile(sqlite3_context *ctx, const char *function,
-                                    const char *pattern, int length, int flags) {
+static regexp_entry *regexp_compile(sqlite3_context *ctx, const char *function, const char *pattern,
+                                    int length, int flags) {
   char error[300];
   vq_regex *regex = vq_regex_compile(pattern, (size_t)length, flags, error, sizeof error);
   if (regex == NULL) {
@@ -127,8 +129,8 @@ static regexp_entry *regexp_compile(sqlite3_context *ctx, const char *function,
 ** statement already has it, else from the connection's cache, else compiled.
 ** NULL means an error is already set on ctx.
 */
-static regexp_entry *regexp_lookup(sqlite3_context *ctx, const char *function,
-                                   sqlite3_value *value, int pattern_arg, int flags) {
+static regexp_entry *regexp_lookup(sqlite3_context *ctx, const char *function, sqlite3_value *value,
+                                   int pattern_arg, int flags) {
   regexp_entry *entry = sqlite3_get_auxdata(ctx, pattern_arg);
   const char *pattern = (const char *)sqlite3_value_text(value);
   int length = sqlite3_value_bytes(value);
@@ -165,8 +167,10 @@ static void regexp_run(sqlite3_context *ctx, const char *function, regexp_entry 
     sqlite3_result_int(ctx, matched);
     return;
   }
-  char *detail = sqlite3_mprintf("%s on a subject of %d bytes (the pattern backtracks too much; "
-                                 "make it more specific)", error, length);
+  char *detail = sqlite3_mprintf(
+      "%s on a subject of %d bytes (the pattern backtracks too much; "
+      "make it more specific)",
+      error, length);
   regexp_fail(ctx, function, "cannot match pattern", entry->pattern, entry->length,
               detail ? detail : error);
   sqlite3_free(detail);
@@ -200,8 +204,10 @@ static void vql_match_function(sqlite3_context *ctx, int argc, sqlite3_value **a
   }
   regexp_entry *entry = regexp_lookup(ctx, "vql_match", argv[1], 1, VQ_REGEX_CASELESS);
   if (entry == NULL) return;
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) sqlite3_result_int(ctx, 0);
-  else regexp_run(ctx, "vql_match", entry, argv[0]);
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+    sqlite3_result_int(ctx, 0);
+  else
+    regexp_run(ctx, "vql_match", entry, argv[0]);
 }
 
 /* vqlite_regex_check(pattern, caseless): NULL when the pattern compiles, else
@@ -212,10 +218,12 @@ static void regexp_check_function(sqlite3_context *ctx, int argc, sqlite3_value 
   if (pattern == NULL) return;
   char error[300];
   int flags = sqlite3_value_int(argv[1]) ? VQ_REGEX_CASELESS : 0;
-  vq_regex *regex = vq_regex_compile(pattern, (size_t)sqlite3_value_bytes(argv[0]), flags, error,
-                                     sizeof error);
-  if (regex) vq_regex_free(regex);
-  else sqlite3_result_text(ctx, error, -1, SQLITE_TRANSIENT);
+  vq_regex *regex =
+      vq_regex_compile(pattern, (size_t)sqlite3_value_bytes(argv[0]), flags, error, sizeof error);
+  if (regex)
+    vq_regex_free(regex);
+  else
+    sqlite3_result_text(ctx, error, -1, SQLITE_TRANSIENT);
 }
 
 /* Each function owns its cache, so replacing one never frees the other's. */
@@ -235,7 +243,7 @@ int vq_regexp_register(sqlite3 *db) {
   int rc = regexp_register_function(db, "regexp", regexp_function);
   if (rc == SQLITE_OK) rc = regexp_register_function(db, "vql_match", vql_match_function);
   if (rc == SQLITE_OK)
-    rc = sqlite3_create_function_v2(db, "vqlite_regex_check", 2, flags, NULL,
-                                    regexp_check_function, NULL, NULL, NULL);
+    rc = sqlite3_create_function_v2(db, "vqlite_regex_check", 2, flags, NULL, regexp_check_function,
+                                    NULL, NULL, NULL);
   return rc;
 }

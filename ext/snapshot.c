@@ -499,7 +499,7 @@ static int snapshot_copy_table(snapshot_job *job, const vq_table *table) {
   const struct snapshot_argument *argument = snapshot_argument_for(table);
   if (table_has_hidden_column(table) && argument == NULL)
     return SQLITE_OK; /* no argument to give */
-  const char *columns[SNAPSHOT_MAX_COLUMNS], *types[SNAPSHOT_MAX_COLUMNS];
+  const char *columns[SNAPSHOT_MAX_COLUMNS] = {0}, *types[SNAPSHOT_MAX_COLUMNS] = {0};
   int count = table->column_count;
   if (count > SNAPSHOT_MAX_COLUMNS) {
     job->failed_rc = SQLITE_ERROR;
@@ -559,7 +559,7 @@ static int snapshot_copy_view(snapshot_job *job, const char *view) {
   int rc = name && select ? sqlite3_prepare_v2(job->target, select, -1, &stmt, NULL) : SQLITE_NOMEM;
   if (rc != SQLITE_OK) job_fail(job, rc, "reading an artifact view");
   int count = rc == SQLITE_OK ? sqlite3_column_count(stmt) : 0;
-  const char *columns[SNAPSHOT_MAX_COLUMNS], *types[SNAPSHOT_MAX_COLUMNS];
+  const char *columns[SNAPSHOT_MAX_COLUMNS] = {0}, *types[SNAPSHOT_MAX_COLUMNS] = {0};
   if (count > SNAPSHOT_MAX_COLUMNS) {
     rc = SQLITE_ERROR;
     if (job->error == NULL) {

@@ -43,7 +43,8 @@ static void version_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
     return;
   }
   if (what && strcmp(what, "full") != 0) {
-    char *message = sqlite3_mprintf("vqlite_version: unknown argument '%q' (expected 'number' or 'full')", what);
+    char *message = sqlite3_mprintf(
+        "vqlite_version: unknown argument '%q' (expected 'number' or 'full')", what);
     sqlite3_result_error(ctx, message ? message : "vqlite_version: unknown argument", -1);
     sqlite3_free(message);
     return;
@@ -55,8 +56,10 @@ static void version_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
   char *text = sqlite3_mprintf("vqlite %s (%s %s; SQLite %s; PCRE2 %s %s)", VQLITE_VERSION,
                                host.platform, host.arch, sqlite3_libversion(), pcre2,
                                vq_regex_jit_available() ? "with JIT" : "without JIT");
-  if (text) sqlite3_result_text(ctx, text, -1, sqlite3_free);
-  else sqlite3_result_error_nomem(ctx);
+  if (text)
+    sqlite3_result_text(ctx, text, -1, sqlite3_free);
+  else
+    sqlite3_result_error_nomem(ctx);
 }
 
 /* vqlite_counter(name): the count of one kind of OS work since load. */
@@ -70,9 +73,11 @@ static void counter_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
     }
   }
   sqlite3_str *known = sqlite3_str_new(NULL);
-  for (int id = 0; vq_counter_name(id); id++) sqlite3_str_appendf(known, "%s%s", id ? ", " : "", vq_counter_name(id));
+  for (int id = 0; vq_counter_name(id); id++)
+    sqlite3_str_appendf(known, "%s%s", id ? ", " : "", vq_counter_name(id));
   char *list = sqlite3_str_finish(known);
-  char *message = sqlite3_mprintf("vqlite_counter: unknown counter %Q (expected one of %s)", name, list ? list : "");
+  char *message = sqlite3_mprintf("vqlite_counter: unknown counter %Q (expected one of %s)", name,
+                                  list ? list : "");
   sqlite3_result_error(ctx, message ? message : "vqlite_counter: unknown counter", -1);
   sqlite3_free(message);
   sqlite3_free(list);
@@ -82,9 +87,11 @@ static int register_functions(sqlite3 *db) {
   const int innocuous = SQLITE_UTF8 | SQLITE_INNOCUOUS;
   int rc = vq_regexp_register(db);
   if (rc == SQLITE_OK)
-    rc = sqlite3_create_function(db, "vqlite_version", 0, innocuous, NULL, version_function, NULL, NULL);
+    rc = sqlite3_create_function(db, "vqlite_version", 0, innocuous, NULL, version_function, NULL,
+                                 NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_create_function(db, "vqlite_version", 1, innocuous, NULL, version_function, NULL, NULL);
+    rc = sqlite3_create_function(db, "vqlite_version", 1, innocuous, NULL, version_function, NULL,
+                                 NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_create_function(db, "vqlite_counter", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
                                  counter_function, NULL, NULL);
@@ -100,19 +107,21 @@ static int register_functions(sqlite3 *db) {
 VQLITE_EXPORT int sqlite3_vqlite_init(sqlite3 *db, char **errmsg, const sqlite3_api_routines *api) {
   SQLITE_EXTENSION_INIT2(api);
   if (sqlite3_libversion_number() < VQLITE_MIN_SQLITE) {
-    *errmsg = sqlite3_mprintf("vqlite needs SQLite %s or newer (for sqlite3_vtab_in and "
-                              "MATERIALIZED CTEs); this is SQLite %s",
-                              VQLITE_MIN_SQLITE_TEXT, sqlite3_libversion());
+    *errmsg = sqlite3_mprintf(
+        "vqlite needs SQLite %s or newer (for sqlite3_vtab_in and "
+        "MATERIALIZED CTEs); this is SQLite %s",
+        VQLITE_MIN_SQLITE_TEXT, sqlite3_libversion());
     return SQLITE_ERROR;
   }
   int rc = register_functions(db);
   if (rc == SQLITE_BUSY)
     /* SQLite refuses to replace a function (the shell's own regexp) while a
      * statement runs, as it does during SELECT load_extension(...). */
-    *errmsg = sqlite3_mprintf("vqlite: cannot replace the regexp() already defined on this "
-                              "connection while a statement runs (as in SELECT "
-                              "load_extension(...)); load vqlite with .load or "
-                              "sqlite3_load_extension() instead");
+    *errmsg = sqlite3_mprintf(
+        "vqlite: cannot replace the regexp() already defined on this "
+        "connection while a statement runs (as in SELECT "
+        "load_extension(...)); load vqlite with .load or "
+        "sqlite3_load_extension() instead");
   if (rc == SQLITE_OK) rc = vq_tables_register(db);
   if (rc == SQLITE_OK) rc = vq_artifacts_install(db, errmsg);
   if (rc == SQLITE_OK) rc = vq_snapshot_register(db);

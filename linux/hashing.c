@@ -51,9 +51,9 @@ static void linux_crypto_load(void) {
   }
   /* POSIX lets a void * from dlsym be converted to a function pointer. */
   void *symbols[8];
-  static const char *const wanted[8] = {"EVP_MD_CTX_new",     "EVP_MD_CTX_free", "EVP_DigestInit_ex",
-                                        "EVP_DigestUpdate",   "EVP_DigestFinal_ex", "EVP_md5",
-                                        "EVP_sha1",           "EVP_sha256"};
+  static const char *const wanted[8] = {
+      "EVP_MD_CTX_new",     "EVP_MD_CTX_free", "EVP_DigestInit_ex", "EVP_DigestUpdate",
+      "EVP_DigestFinal_ex", "EVP_md5",         "EVP_sha1",          "EVP_sha256"};
   for (int i = 0; i < 8; i++) {
     symbols[i] = dlsym(library, wanted[i]);
     if (symbols[i] == NULL) {

@@ -38,8 +38,10 @@ static int netlink_take(linux_netlink_dump *out, size_t *capacity, unsigned char
     if (message->nlmsg_type == NLMSG_DONE) return 1;
     if (message->nlmsg_type == NLMSG_ERROR) {
       const struct nlmsgerr *answer = NLMSG_DATA(message);
-      if (message->nlmsg_len < NLMSG_LENGTH(sizeof *answer)) errno = EPROTO;
-      else errno = answer->error ? -answer->error : EPROTO;
+      if (message->nlmsg_len < NLMSG_LENGTH(sizeof *answer))
+        errno = EPROTO;
+      else
+        errno = answer->error ? -answer->error : EPROTO;
       return -1;
     }
     if (netlink_append(out, capacity, message, NLMSG_ALIGN(message->nlmsg_len)) != 0) {
@@ -66,7 +68,8 @@ int linux_netlink_dump_run(int protocol, const void *request, size_t request_len
   size_t capacity = 0;
   unsigned char *datagram = malloc(NETLINK_RECEIVE_SIZE);
   int status = datagram ? 0 : -1, saved = ENOMEM;
-  if (status == 0 && sendto(fd, request, request_length, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0)
+  if (status == 0 &&
+      sendto(fd, request, request_length, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0)
     status = -1, saved = errno;
   while (status == 0) {
     ssize_t got = recv(fd, datagram, NETLINK_RECEIVE_SIZE, 0);

@@ -17,12 +17,12 @@
 
 SQLITE_EXTENSION_INIT3
 
-#define CATALOG_COLUMNS(X)                                                       \
-  X(CATALOG_TABLE_NAME, "table_name", "TEXT", 0, "the table the column belongs to") \
-  X(CATALOG_NAME, "name", "TEXT", 0, "column name")                                 \
-  X(CATALOG_TYPE, "type", "TEXT", 0, "SQL type")                                    \
-  X(CATALOG_HIDDEN, "hidden", "INTEGER", 0, "1 for a table-valued function argument") \
-  X(CATALOG_DESCRIPTION, "description", "TEXT", 0, "what the column holds")         \
+#define CATALOG_COLUMNS(X)                                                             \
+  X(CATALOG_TABLE_NAME, "table_name", "TEXT", 0, "the table the column belongs to")    \
+  X(CATALOG_NAME, "name", "TEXT", 0, "column name")                                    \
+  X(CATALOG_TYPE, "type", "TEXT", 0, "SQL type")                                       \
+  X(CATALOG_HIDDEN, "hidden", "INTEGER", 0, "1 for a table-valued function argument")  \
+  X(CATALOG_DESCRIPTION, "description", "TEXT", 0, "what the column holds")            \
   X(CATALOG_TABLE_SUMMARY, "table_summary", "TEXT", 0, "what one row of the table is") \
   X(CATALOG_TABLE_PLATFORMS, "table_platforms", "TEXT", 0, "how each platform fills the table")
 
@@ -38,9 +38,12 @@ typedef struct catalog_cursor {
 
 static const sqlite3_module catalog_module;
 
-static const vq_table catalog_table = {
-    "vqlite_columns", "one row per column of every vqlite table", "the same on every platform",
-    catalog_columns, CATALOG_NCOLUMN, &catalog_module};
+static const vq_table catalog_table = {"vqlite_columns",
+                                       "one row per column of every vqlite table",
+                                       "the same on every platform",
+                                       catalog_columns,
+                                       CATALOG_NCOLUMN,
+                                       &catalog_module};
 
 static int catalog_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
                            sqlite3_vtab **out, char **errmsg) {

@@ -85,7 +85,9 @@ vq_file_cache *vq_file_cache_new(size_t capacity) {
   if (cache == NULL) return NULL;
   cache->capacity = capacity ? capacity : 1;
   cache->bucket_count = cache->capacity * 2 + 1;
-  cache->buckets = calloc(cache->bucket_count, sizeof *cache->buckets);
+  /* An array of entry pointers: sizeof a pointer is meant. */
+  cache->buckets =
+      calloc(cache->bucket_count, sizeof *cache->buckets);  // NOLINT(bugprone-sizeof-expression)
   if (cache->buckets == NULL) {
     free(cache);
     return NULL;
@@ -179,7 +181,9 @@ static file_cache_entry *file_cache_insert(vq_file_cache *cache, vq_file_fact fa
                                            const char *path, const vq_file_identity *identity) {
   file_cache_entry *old = file_cache_find(cache, fact, path);
   if (old) file_cache_remove(cache, old);
-  while (cache->count >= cache->capacity && cache->oldest) file_cache_remove(cache, cache->oldest);
+  /* file_cache_remove moves `oldest` to the next entry before freeing. */
+  while (cache->count >= cache->capacity && cache->oldest)
+    file_cache_remove(cache, cache->oldest);  // NOLINT(clang-analyzer-unix.Malloc)
   file_cache_entry *entry = calloc(1, sizeof *entry);
   if (entry == NULL) return NULL;
   entry->path = strdup(path);

@@ -58,9 +58,10 @@ void vq_host_info_read(vq_host_info *info);
 ** process-wide; each backend bumps the ones that concern it.
 */
 typedef enum vq_counter_id {
-  VQ_COUNTER_PROC_FD_DIRS,     /* /proc/<pid>/fd directories read (Linux) */
-  VQ_COUNTER_PROCESS_OPENS,    /* processes opened for details (OpenProcess, /proc/<pid>/{status,cmdline,exe}) */
-  VQ_COUNTER_FILES_HASHED,     /* files read whole to compute digests */
+  VQ_COUNTER_PROC_FD_DIRS,       /* /proc/<pid>/fd directories read (Linux) */
+  VQ_COUNTER_PROCESS_OPENS,      /* processes opened for details (OpenProcess,
+                                    /proc/<pid>/{status,cmdline,exe}) */
+  VQ_COUNTER_FILES_HASHED,       /* files read whole to compute digests */
   VQ_COUNTER_SIGNATURES_CHECKED, /* files whose signature was verified */
   VQ_COUNTER_COUNT
 } vq_counter_id;

@@ -73,7 +73,7 @@ char *vq_socket_address_text(int family, const unsigned char *address, char out[
   /* ::ffff:a.b.c.d, the only embedded-IPv4 form RFC 5952 (section 5) keeps. */
   static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
   if (memcmp(address, mapped, sizeof mapped) == 0) {
-    strcpy(out, "::ffff:");
+    memcpy(out, "::ffff:", sizeof "::ffff:"); /* the address is written from out + 7 */
     vq_ipv4_text(address + 12, out + 7);
     return out;
   }

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+/* One table a line. */
+// clang-format off
 const vq_table *const vq_tables[] = {
     &netstat_table,
     &processes_table,
@@ -15,3 +17,4 @@ const vq_table *const vq_tables[] = {
     &interface_addresses_table,
     NULL,
 };
+// clang-format on

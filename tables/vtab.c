@@ -24,8 +24,8 @@ char *vq_schema_sql(const vq_table *table) {
   return sqlite3_str_finish(sql);
 }
 
-int vq_table_connect(sqlite3 *db, const vq_table *table, size_t vtab_size,
-                     sqlite3_vtab **out, char **errmsg) {
+int vq_table_connect(sqlite3 *db, const vq_table *table, size_t vtab_size, sqlite3_vtab **out,
+                     char **errmsg) {
   char *schema = vq_schema_sql(table);
   if (schema == NULL) return SQLITE_NOMEM;
   int rc = sqlite3_declare_vtab(db, schema);
@@ -111,7 +111,8 @@ int vq_collect_int_filter(sqlite3_value *arg, int is_in, vq_int_set *set) {
   if (set->count > 1) qsort(set->values, (size_t)set->count, sizeof *set->values, vq_int_compare);
   int unique = 0;
   for (int i = 0; i < set->count; i++)
-    if (unique == 0 || set->values[unique - 1] != set->values[i]) set->values[unique++] = set->values[i];
+    if (unique == 0 || set->values[unique - 1] != set->values[i])
+      set->values[unique++] = set->values[i];
   set->count = unique;
   return SQLITE_OK;
 }
@@ -127,15 +128,19 @@ int vq_int_set_contains(const vq_int_set *set, int64_t value) {
   while (low <= high) {
     int middle = low + (high - low) / 2;
     if (set->values[middle] == value) return 1;
-    if (set->values[middle] < value) low = middle + 1;
-    else high = middle - 1;
+    if (set->values[middle] < value)
+      low = middle + 1;
+    else
+      high = middle - 1;
   }
   return 0;
 }
 
 void vq_result_text_or_null(sqlite3_context *ctx, const char *text) {
-  if (text) sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
-  else sqlite3_result_null(ctx);
+  if (text)
+    sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_result_null(ctx);
 }
 
 void vq_format_utc(int64_t unix_seconds, char buf[32]) {

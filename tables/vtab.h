@@ -36,8 +36,8 @@ typedef struct vq_column {
 /* What a table file exports: its name, columns, docs and module. */
 typedef struct vq_table {
   const char *name;
-  const char *summary;       /* one line: what a row is */
-  const char *platforms;     /* how each platform fills it, for the docs */
+  const char *summary;   /* one line: what a row is */
+  const char *platforms; /* how each platform fills it, for the docs */
   const vq_column *columns;
   int column_count;
   const sqlite3_module *module;
@@ -70,8 +70,8 @@ typedef struct vq_vtab {
   const vq_table *table;
 } vq_vtab;
 
-int vq_table_connect(sqlite3 *db, const vq_table *table, size_t vtab_size,
-                     sqlite3_vtab **out, char **errmsg);
+int vq_table_connect(sqlite3 *db, const vq_table *table, size_t vtab_size, sqlite3_vtab **out,
+                     char **errmsg);
 int vq_table_disconnect(sqlite3_vtab *vtab);
 
 /* Sets the vtab's error to a printf-style message; returns SQLITE_ERROR. */

@@ -25,8 +25,9 @@ static const char *env_or(const char *name, const char *fallback) {
 
 START_TEST(shell_loads_extension) {
   int status = 0;
-  char *out = harness_command(&status, "sqlite3 :memory: '.load %s' \"SELECT 'Ä' REGEXP '^.\\$', "
-                                       "vqlite_version('number')\" 2>&1",
+  char *out = harness_command(&status,
+                              "sqlite3 :memory: '.load %s' \"SELECT 'Ä' REGEXP '^.\\$', "
+                              "vqlite_version('number')\" 2>&1",
                               env_or("VQLITE_SO", "./vqlite"));
   ck_assert_int_eq(status, 0);
   ck_assert_msg(strncmp(out, "1|0.", 4) == 0, "shell printed: %s", out);
@@ -36,11 +37,14 @@ END_TEST
 
 START_TEST(shell_reports_invalid_pattern) {
   int status = 0;
-  char *out = harness_command(&status, "sqlite3 :memory: '.load %s' \"SELECT 'x' REGEXP '[a-'\" 2>&1",
-                              env_or("VQLITE_SO", "./vqlite"));
+  char *out =
+      harness_command(&status, "sqlite3 :memory: '.load %s' \"SELECT 'x' REGEXP '[a-'\" 2>&1",
+                      env_or("VQLITE_SO", "./vqlite"));
   ck_assert_int_ne(status, 0);
-  ck_assert_msg(strstr(out, "regexp: invalid pattern '[a-': missing terminating ] for character "
-                            "class at offset 3") != NULL, "shell printed: %s", out);
+  ck_assert_msg(strstr(out,
+                       "regexp: invalid pattern '[a-': missing terminating ] for character "
+                       "class at offset 3") != NULL,
+                "shell printed: %s", out);
   free(out);
 }
 END_TEST
@@ -52,8 +56,10 @@ START_TEST(shell_select_load_extension_explains) {
   char *out = harness_command(&status, "sqlite3 :memory: \"SELECT load_extension('%s')\" 2>&1",
                               env_or("VQLITE_SO", "./vqlite"));
   ck_assert_int_ne(status, 0);
-  ck_assert_msg(strstr(out, "vqlite: cannot replace the regexp() already defined on this connection "
-                            "while a statement runs") != NULL, "shell printed: %s", out);
+  ck_assert_msg(strstr(out,
+                       "vqlite: cannot replace the regexp() already defined on this connection "
+                       "while a statement runs") != NULL,
+                "shell printed: %s", out);
   free(out);
 }
 END_TEST
@@ -70,8 +76,9 @@ END_TEST
 
 START_TEST(wine_shell_loads_dll) {
   int status = 0;
-  char *out = harness_command(&status, "%s %s :memory: '.load %s' \"SELECT 'Ä' REGEXP '^.$', "
-                                       "vqlite_version()\" 2>&1",
+  char *out = harness_command(&status,
+                              "%s %s :memory: '.load %s' \"SELECT 'Ä' REGEXP '^.$', "
+                              "vqlite_version()\" 2>&1",
                               env_or("WINE", "/usr/lib/wine/wine64"),
                               env_or("VQLITE_SQLITE3_EXE", "build/win32-deps/bin/sqlite3.exe"),
                               env_or("VQLITE_DLL", "build/win32/vqlite.dll"));
@@ -95,13 +102,13 @@ END_TEST
 START_TEST(dll_imports_only_windows_dlls) {
   /* PCRE2 is linked in statically and nothing from mingw's runtime is
    * needed: every import must be a DLL that every Windows has. */
-  static const char *const system_dlls[] = {"advapi32.dll", "bcrypt.dll",  "crypt32.dll",
-                                            "iphlpapi.dll", "kernel32.dll", "msvcrt.dll",
-                                            "ntdll.dll",    "ole32.dll",    "wintrust.dll",
-                                            "ws2_32.dll"};
+  static const char *const system_dlls[] = {
+      "advapi32.dll", "bcrypt.dll", "crypt32.dll", "iphlpapi.dll", "kernel32.dll",
+      "msvcrt.dll",   "ntdll.dll",  "ole32.dll",   "wintrust.dll", "ws2_32.dll"};
   int status = 0;
-  char *out = harness_command(&status, "x86_64-w64-mingw32-objdump -p %s | sed -n "
-                                       "'s/^\\s*DLL Name: //p' | tr 'A-Z' 'a-z'",
+  char *out = harness_command(&status,
+                              "x86_64-w64-mingw32-objdump -p %s | sed -n "
+                              "'s/^\\s*DLL Name: //p' | tr 'A-Z' 'a-z'",
                               env_or("VQLITE_DLL", "build/win32/vqlite.dll"));
   ck_assert_int_eq(status, 0);
   int imports = 0;
@@ -137,8 +144,9 @@ START_TEST(refuses_old_sqlite) {
   old.libversion = old_version;
   char *error = NULL;
   ck_assert_int_eq(sqlite3_vqlite_init(db, &error, &old), SQLITE_ERROR);
-  ck_assert_str_eq(error, "vqlite needs SQLite 3.38.0 or newer (for sqlite3_vtab_in and "
-                          "MATERIALIZED CTEs); this is SQLite 3.37.2");
+  ck_assert_str_eq(error,
+                   "vqlite needs SQLite 3.38.0 or newer (for sqlite3_vtab_in and "
+                   "MATERIALIZED CTEs); this is SQLite 3.37.2");
   sqlite3_free(error);
   sqlite3_close(db);
 }

@@ -680,9 +680,8 @@ START_TEST(live_own_listener) {
   snprintf(expected, sizeof expected, "%d|'%s'|%d|'TCP'|'IPv4'|'127.0.0.1'", (int)getpid(), comm,
            port);
   ck_assert_sql(expected, "SELECT * FROM \"Windows.Network.ListeningPorts\" WHERE Port = %d", port);
-  snprintf(expected, sizeof expected,
-           "%d|%d|'%s'|'%s'|'%s'|'LISTEN'|'127.0.0.1'|'0.0.0.0'|0", (int)getpid(),
-           (int)getppid(), comm, path, sum);
+  snprintf(expected, sizeof expected, "%d|%d|'%s'|'%s'|'%s'|'LISTEN'|'127.0.0.1'|'0.0.0.0'|0",
+           (int)getpid(), (int)getppid(), comm, path, sum);
   ck_assert_sql(
       expected,
       "SELECT Pid, Ppid, Name, Path, Hash ->> '$.SHA256', Status, \"Laddr.IP\", \"Raddr.IP\", "

@@ -54,8 +54,10 @@ static void wine_start(void) {
  * "<length>\n<bytes>". */
 static char *wine_request(const char *command, const char *payload) {
   if (wine_to == NULL) wine_start();
-  if (payload) fprintf(wine_to, "%s %zu\n%s", command, strlen(payload), payload);
-  else fprintf(wine_to, "%s\n", command);
+  if (payload)
+    fprintf(wine_to, "%s %zu\n%s", command, strlen(payload), payload);
+  else
+    fprintf(wine_to, "%s\n", command);
   fflush(wine_to);
   size_t length = 0;
   if (fscanf(wine_from, "%zu", &length) != 1 || fgetc(wine_from) != '\n')

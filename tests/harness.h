@@ -44,24 +44,23 @@ void harness_close(void);
 char *harness_sql(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 /* Asserts that the SQL renders exactly as expected, showing both if not. */
-#define ck_assert_sql(expected, ...)                                                  \
-  do {                                                                                \
-    char *harness_actual_ = harness_sql(__VA_ARGS__);                                 \
-    ck_assert_msg(strcmp(harness_actual_, (expected)) == 0,                           \
-                  "SQL: %s\nexpected: %s\nactual:   %s", #__VA_ARGS__, (expected),    \
-                  harness_actual_);                                                   \
-    free(harness_actual_);                                                            \
+#define ck_assert_sql(expected, ...)                                                               \
+  do {                                                                                             \
+    char *harness_actual_ = harness_sql(__VA_ARGS__);                                              \
+    ck_assert_msg(strcmp(harness_actual_, (expected)) == 0, "SQL: %s\nexpected: %s\nactual:   %s", \
+                  #__VA_ARGS__, (expected), harness_actual_);                                      \
+    free(harness_actual_);                                                                         \
   } while (0)
 
 /* Asserts that the rendered result starts with prefix (for error texts that
  * end with OS-specific words). */
-#define ck_assert_sql_prefix(prefix, ...)                                             \
-  do {                                                                                \
-    char *harness_actual_ = harness_sql(__VA_ARGS__);                                 \
-    ck_assert_msg(strncmp(harness_actual_, (prefix), strlen(prefix)) == 0,            \
+#define ck_assert_sql_prefix(prefix, ...)                                               \
+  do {                                                                                  \
+    char *harness_actual_ = harness_sql(__VA_ARGS__);                                   \
+    ck_assert_msg(strncmp(harness_actual_, (prefix), strlen(prefix)) == 0,              \
                   "SQL: %s\nexpected prefix: %s\nactual:   %s", #__VA_ARGS__, (prefix), \
-                  harness_actual_);                                                   \
-    free(harness_actual_);                                                            \
+                  harness_actual_);                                                     \
+    free(harness_actual_);                                                              \
   } while (0)
 
 /* A test case with harness_open/harness_close around each test and a 60 s

@@ -31,13 +31,16 @@ static void render_appendf(render_buffer *out, const char *format, ...) {
   va_start(args, format);
   int length = vsnprintf(small, sizeof small, format, args);
   va_end(args);
-  if (length > 0) render_append(out, small, (size_t)length < sizeof small ? (size_t)length : sizeof small - 1);
+  if (length > 0)
+    render_append(out, small, (size_t)length < sizeof small ? (size_t)length : sizeof small - 1);
 }
 
 static void render_value(render_buffer *out, sqlite3_stmt *stmt, int column) {
   switch (sqlite3_column_type(stmt, column)) {
     case SQLITE_NULL: render_append(out, "NULL", 4); break;
-    case SQLITE_INTEGER: render_appendf(out, "%lld", (long long)sqlite3_column_int64(stmt, column)); break;
+    case SQLITE_INTEGER:
+      render_appendf(out, "%lld", (long long)sqlite3_column_int64(stmt, column));
+      break;
     case SQLITE_FLOAT: {
       char *text = sqlite3_mprintf("%!.15g", sqlite3_column_double(stmt, column));
       if (text) render_append(out, text, strlen(text));

@@ -26,7 +26,8 @@ static sqlite3 *sqlrun_db;
 static char *sqlrun_reopen(const char *extension) {
   if (sqlrun_db) sqlite3_close(sqlrun_db);
   sqlrun_db = NULL;
-  if (sqlite3_open(":memory:", &sqlrun_db) != SQLITE_OK) return strdup("error: cannot open :memory:");
+  if (sqlite3_open(":memory:", &sqlrun_db) != SQLITE_OK)
+    return strdup("error: cannot open :memory:");
   sqlite3_enable_load_extension(sqlrun_db, 1);
   char *error = NULL;
   if (sqlite3_load_extension(sqlrun_db, extension, NULL, &error) != SQLITE_OK) {

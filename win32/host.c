@@ -18,7 +18,8 @@ typedef LONG(WINAPI *win32_rtl_get_version_fn)(OSVERSIONINFOW *);
 static void win32_host_version(vq_host_info *info) {
   HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
   win32_rtl_get_version_fn get_version =
-      ntdll ? (win32_rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "RtlGetVersion") : NULL;
+      ntdll ? (win32_rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "RtlGetVersion")
+            : NULL;
   OSVERSIONINFOW version = {.dwOSVersionInfoSize = sizeof version};
   if (get_version && get_version(&version) == 0)
     snprintf(info->os_version, sizeof info->os_version, "%lu.%lu.%lu", version.dwMajorVersion,

@@ -152,7 +152,7 @@ static void win32_row_common(vq_socket *row, int family, int protocol, DWORD pid
 ** address fields differ by family (dwLocalAddr vs ucLocalAddr) and are given.
 */
 #define WIN32_COPY_TCP(row, entry, family, local, remote, size)             \
-  do {                                                                       \
+  do {                                                                      \
     win32_row_common((row), (family), VQ_SOCKET_TCP, (entry)->dwOwningPid); \
     (row)->state = (uint8_t)(entry)->dwState;                               \
     memcpy((row)->local_address, (local), (size));                          \
@@ -162,7 +162,7 @@ static void win32_row_common(vq_socket *row, int family, int protocol, DWORD pid
   } while (0)
 
 #define WIN32_COPY_UDP(row, entry, family, local, size)                     \
-  do {                                                                       \
+  do {                                                                      \
     win32_row_common((row), (family), VQ_SOCKET_UDP, (entry)->dwOwningPid); \
     memcpy((row)->local_address, (local), (size));                          \
     (row)->local_port = win32_port((entry)->dwLocalPort);                   \

@@ -24,7 +24,8 @@ int main(int argc, char **argv) {
   pattern[strcspn(pattern, "\n")] = 0;
   int error = 0;
   PCRE2_SIZE offset = 0;
-  pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &error, &offset, NULL);
+  pcre2_code *code =
+      pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &error, &offset, NULL);
   if (code == NULL) return 3;
   if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) return 3;
   pcre2_match_data *match = pcre2_match_data_create_from_pattern(code, NULL);
