@@ -67,42 +67,28 @@ void vq_pe_sniff(const unsigned char *bytes, size_t length, vq_pe_info *info) {
 
 /* ---- the check ----------------------------------------------------------------- */
 
-static void linux_authenticode_set(vq_signature *signature, vq_trust trust, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void linux_authenticode_set(vq_signature *signature, vq_trust trust, const char *format,
-                                   ...) {
-  char detail[512];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(detail, sizeof detail, format, args);
-  va_end(args);
-  signature->trust = trust;
-  signature->detail = strdup(detail);
-}
-
 void vq_signature_check(const char *path, vq_signature *signature) {
   memset(signature, 0, sizeof *signature);
   signature->timestamp = -1;
   struct stat info;
   if (stat(path, &info) != 0) {
-    linux_authenticode_set(signature, VQ_TRUST_ERROR, "%s: %s (errno %d)",
-                           errno == ENOENT ? "file not found" : "cannot stat the file",
-                           strerror(errno), errno);
+    vq_signature_set_result(signature, VQ_TRUST_ERROR, "%s: %s (errno %d)",
+                            errno == ENOENT ? "file not found" : "cannot stat the file",
+                            strerror(errno), errno);
     return;
   }
   if (S_ISDIR(info.st_mode)) {
-    linux_authenticode_set(signature, VQ_TRUST_ERROR, "a directory, not a file");
+    vq_signature_set_result(signature, VQ_TRUST_ERROR, "a directory, not a file");
     return;
   }
   if (!S_ISREG(info.st_mode)) {
-    linux_authenticode_set(signature, VQ_TRUST_ERROR, "not a regular file");
+    vq_signature_set_result(signature, VQ_TRUST_ERROR, "not a regular file");
     return;
   }
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    linux_authenticode_set(signature, VQ_TRUST_ERROR, "cannot read the file: %s (errno %d)",
-                           strerror(errno), errno);
+    vq_signature_set_result(signature, VQ_TRUST_ERROR, "cannot read the file: %s (errno %d)",
+                            strerror(errno), errno);
     return;
   }
   unsigned char header[4096];
@@ -110,8 +96,8 @@ void vq_signature_check(const char *path, vq_signature *signature) {
   int read_errno = errno;
   close(fd);
   if (got < 0) {
-    linux_authenticode_set(signature, VQ_TRUST_ERROR, "cannot read the file: %s (errno %d)",
-                           strerror(read_errno), read_errno);
+    vq_signature_set_result(signature, VQ_TRUST_ERROR, "cannot read the file: %s (errno %d)",
+                            strerror(read_errno), read_errno);
     return;
   }
   vq_counter_add(VQ_COUNTER_SIGNATURES_CHECKED, 1);
@@ -120,24 +106,24 @@ void vq_signature_check(const char *path, vq_signature *signature) {
   switch (pe.format) {
     case VQ_FORMAT_PE:
       if (pe.certificate_size)
-        linux_authenticode_set(
+        vq_signature_set_result(
             signature, VQ_TRUST_ERROR,
             "embedded-signature verification on Linux is not available yet (a PE file "
             "with a %u-byte certificate table)",
             (unsigned)pe.certificate_size);
       else
-        linux_authenticode_set(
+        vq_signature_set_result(
             signature, VQ_TRUST_ERROR,
             "embedded-signature verification on Linux is not available yet (a PE file "
             "without a certificate table)");
       break;
     case VQ_FORMAT_ELF:
-      linux_authenticode_set(signature, VQ_TRUST_UNSIGNED,
-                             "not signed: an ELF file (Authenticode covers PE files only)");
+      vq_signature_set_result(signature, VQ_TRUST_UNSIGNED,
+                              "not signed: an ELF file (Authenticode covers PE files only)");
       break;
     default:
-      linux_authenticode_set(signature, VQ_TRUST_UNSIGNED,
-                             "not signed: not a PE file (Authenticode covers PE files only)");
+      vq_signature_set_result(signature, VQ_TRUST_UNSIGNED,
+                              "not signed: not a PE file (Authenticode covers PE files only)");
       break;
   }
 }

@@ -236,8 +236,3 @@ int vq_neighbors_snapshot(vq_neighbor_set *set, vq_error *error) {
   if (status == 0) linux_neighbors_name_interfaces(set);
   return status;
 }
-
-void vq_neighbors_free(vq_neighbor_set *set) {
-  free(set->rows);
-  memset(set, 0, sizeof *set);
-}

@@ -331,14 +331,3 @@ int vq_processes_snapshot(vq_process_set *set, unsigned fields, const int64_t *p
   for (int i = 0; i < context.user_count; i++) free(context.users[i].name);
   return rc;
 }
-
-void vq_processes_free(vq_process_set *set) {
-  for (size_t i = 0; i < set->count; i++) {
-    free(set->rows[i].name);
-    free(set->rows[i].path);
-    free(set->rows[i].cmdline);
-    free(set->rows[i].username);
-  }
-  free(set->rows);
-  memset(set, 0, sizeof *set);
-}

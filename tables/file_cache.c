@@ -4,9 +4,14 @@
 ** version it describes, in a doubly linked list in order of use; the least
 ** recently used entry is dropped when the cache is full. A lookup whose
 ** identity differs from the stored one is a miss (the file changed).
+** It also holds the plain-C helpers of vq_signature (platform_signatures.h)
+** that the cache and both backends share: names, setting a result, clearing
+** and copying.
 */
 #include "file_cache.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +45,17 @@ const char *vq_trust_name(vq_trust trust) {
     case VQ_TRUST_ERROR: break;
   }
   return "error";
+}
+
+void vq_signature_set_result(vq_signature *signature, vq_trust trust, const char *format, ...) {
+  char detail[600];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(detail, sizeof detail, format, args);
+  va_end(args);
+  signature->trust = trust;
+  free(signature->detail);
+  signature->detail = strdup(detail);
 }
 
 void vq_signature_clear(vq_signature *signature) {

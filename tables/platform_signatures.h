@@ -52,6 +52,13 @@ typedef struct vq_signature {
 /* Checks the file at `path` (UTF-8) into *signature (zeroed first). */
 void vq_signature_check(const char *path, vq_signature *signature);
 void vq_signature_clear(vq_signature *signature);
+/* Sets the result's trust and its detail (printf-style, replacing any
+ * earlier detail); what each backend's checks end with. */
+void vq_signature_set_result(vq_signature *signature, vq_trust trust, const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 /* A deep copy (for caches); returns 0, or -1 when out of memory. */
 int vq_signature_copy(vq_signature *dest, const vq_signature *src);
 

@@ -47,21 +47,6 @@ static SRWLOCK win32_authenticode_catalog_lock = SRWLOCK_INIT;
 
 /* ---- text ------------------------------------------------------------------------------- */
 
-static void win32_authenticode_set(vq_signature *signature, vq_trust trust, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void win32_authenticode_set(vq_signature *signature, vq_trust trust, const char *format,
-                                   ...) {
-  char detail[600];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(detail, sizeof detail, format, args);
-  va_end(args);
-  signature->trust = trust;
-  free(signature->detail);
-  signature->detail = strdup(detail);
-}
-
 /* ---- the result codes ---------------------------------------------------------------------- */
 
 typedef struct win32_trust_code {
@@ -118,14 +103,14 @@ static void win32_authenticode_set_result(vq_signature *signature, LONG status) 
   for (size_t i = 0; i < sizeof win32_trust_codes / sizeof win32_trust_codes[0]; i++) {
     const win32_trust_code *known = &win32_trust_codes[i];
     if (known->code != status) continue;
-    win32_authenticode_set(signature, known->trust, "%s (%s 0x%08lx)", known->words, known->symbol,
-                           (unsigned long)status);
+    vq_signature_set_result(signature, known->trust, "%s (%s 0x%08lx)", known->words, known->symbol,
+                            (unsigned long)status);
     return;
   }
   char words[300];
   win32_text_error_words((DWORD)status, words, sizeof words);
-  win32_authenticode_set(signature, VQ_TRUST_ERROR, "WinVerifyTrust failed: %s (0x%08lx)", words,
-                         (unsigned long)status);
+  vq_signature_set_result(signature, VQ_TRUST_ERROR, "WinVerifyTrust failed: %s (0x%08lx)", words,
+                          (unsigned long)status);
 }
 
 /* ---- WinVerifyTrust ------------------------------------------------------------------------- */
@@ -447,13 +432,13 @@ static HANDLE win32_authenticode_open(const wchar_t *wide, vq_signature *signatu
     win32_text_error_words(code, words, sizeof words);
     int missing =
         code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND || code == ERROR_INVALID_NAME;
-    win32_authenticode_set(signature, VQ_TRUST_ERROR, "%s: %s (%lu)",
-                           missing ? "file not found" : "cannot open the file", words,
-                           (unsigned long)code);
+    vq_signature_set_result(signature, VQ_TRUST_ERROR, "%s: %s (%lu)",
+                            missing ? "file not found" : "cannot open the file", words,
+                            (unsigned long)code);
     return INVALID_HANDLE_VALUE;
   }
   if (attributes & FILE_ATTRIBUTE_DIRECTORY) {
-    win32_authenticode_set(signature, VQ_TRUST_ERROR, "a directory, not a file");
+    vq_signature_set_result(signature, VQ_TRUST_ERROR, "a directory, not a file");
     return INVALID_HANDLE_VALUE;
   }
   HANDLE file =
@@ -462,8 +447,8 @@ static HANDLE win32_authenticode_open(const wchar_t *wide, vq_signature *signatu
   if (file == INVALID_HANDLE_VALUE) {
     DWORD code = GetLastError();
     win32_text_error_words(code, words, sizeof words);
-    win32_authenticode_set(signature, VQ_TRUST_ERROR, "cannot read the file: %s (%lu)", words,
-                           (unsigned long)code);
+    vq_signature_set_result(signature, VQ_TRUST_ERROR, "cannot read the file: %s (%lu)", words,
+                            (unsigned long)code);
   }
   return file;
 }
@@ -473,7 +458,7 @@ void vq_signature_check(const char *path, vq_signature *signature) {
   signature->timestamp = -1;
   wchar_t *wide = win32_text_wide(path);
   if (wide == NULL) {
-    win32_authenticode_set(signature, VQ_TRUST_ERROR, "the path is not valid UTF-8");
+    vq_signature_set_result(signature, VQ_TRUST_ERROR, "the path is not valid UTF-8");
     return;
   }
   HANDLE file = win32_authenticode_open(wide, signature);

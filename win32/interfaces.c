@@ -170,8 +170,3 @@ int vq_interfaces_snapshot(vq_interface_set *set, vq_error *error) {
   free(adapters);
   return status;
 }
-
-void vq_interfaces_free(vq_interface_set *set) {
-  free(set->rows);
-  memset(set, 0, sizeof *set);
-}

@@ -144,8 +144,3 @@ int vq_neighbors_snapshot(vq_neighbor_set *set, vq_error *error) {
                status4 != 0 ? error4.message : error6.message);
   return -1;
 }
-
-void vq_neighbors_free(vq_neighbor_set *set) {
-  free(set->rows);
-  memset(set, 0, sizeof *set);
-}

@@ -323,14 +323,3 @@ int vq_processes_snapshot(vq_process_set *set, unsigned fields, const int64_t *p
   if (rc != 0) return vq_fail(error, "processes: out of memory reading the process list");
   return 0;
 }
-
-void vq_processes_free(vq_process_set *set) {
-  for (size_t i = 0; i < set->count; i++) {
-    free(set->rows[i].name);
-    free(set->rows[i].path);
-    free(set->rows[i].cmdline);
-    free(set->rows[i].username);
-  }
-  free(set->rows);
-  memset(set, 0, sizeof *set);
-}
