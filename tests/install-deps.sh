@@ -41,7 +41,9 @@ fi
 [ ${#missing[@]} -eq 0 ] && [ $need_src -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "vqlite needs: ${missing[*]:-} ${need_src:+(and deb-src entries)}" >&2
+  what="${missing[*]:-}"
+  [ $need_src -eq 1 ] && what="$what${what:+ and }deb-src entries (for the Windows-side sources)"
+  echo "vqlite needs: $what; as root, run:" >&2
   [ $need_src -eq 1 ] && echo "  sudo sed -i 's/^Types: deb\$/Types: deb deb-src/' /etc/apt/sources.list.d/debian.sources" >&2
   [ ${#missing[@]} -gt 0 ] && echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
   exit 1
