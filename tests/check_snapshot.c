@@ -169,6 +169,20 @@ static void assert_file_unchanged(const char *path, const char *before, long bef
   sqlite3_free(journal);
 }
 
+/* Snapshotting into `path` fails with exactly "error: vqlite_snapshot: '<path>'
+ * <reason>; the file was not changed", and the file is indeed unchanged. */
+static void assert_snapshot_refused(const char *path, const char *reason) {
+  long size = 0;
+  char *before = read_file(path, &size);
+  sqlite3 *db = open_vqlite(":memory:", SQLITE_OPEN_READWRITE);
+  char *want =
+      sqlite3_mprintf("error: vqlite_snapshot: '%s' %s; the file was not changed", path, reason);
+  ck_assert_run(db, want, "SELECT vqlite_snapshot(%Q)", path);
+  assert_file_unchanged(path, before, size);
+  sqlite3_close(db);
+  sqlite3_free(want), free(before);
+}
+
 static char *python(int *status, const char *script_name, const char *script, const char *args) {
   char *script_path = work_path(script_name);
   FILE *file = fopen(script_path, "w");
@@ -702,17 +716,9 @@ START_TEST(refuses_file_that_is_not_a_database) {
   for (int i = 0; i < 200; i++)
     fprintf(file, "line %d of a responder's notes, not a database\n", i);
   fclose(file);
-  long size = 0;
-  char *before = read_file(path, &size);
-  sqlite3 *db = open_vqlite(":memory:", SQLITE_OPEN_READWRITE);
-  char *want = sqlite3_mprintf(
-      "error: vqlite_snapshot: '%s' is not a SQLite database (expected a new "
-      "file or a snapshot file); the file was not changed",
-      path);
-  ck_assert_run(db, want, "SELECT vqlite_snapshot(%Q)", path);
-  assert_file_unchanged(path, before, size);
-  sqlite3_close(db);
-  sqlite3_free(want), free(before), sqlite3_free(path);
+  assert_snapshot_refused(path,
+                          "is not a SQLite database (expected a new file or a snapshot file)");
+  sqlite3_free(path);
   work_dir_remove();
 }
 END_TEST
@@ -727,18 +733,10 @@ START_TEST(refuses_another_applications_database) {
                                 NULL, NULL, NULL),
                    SQLITE_OK);
   sqlite3_close(plain);
-  long size = 0;
-  char *before = read_file(path, &size);
-  sqlite3 *db = open_vqlite(":memory:", SQLITE_OPEN_READWRITE);
-  char *want = sqlite3_mprintf(
-      "error: vqlite_snapshot: '%s' is a SQLite database but not a snapshot "
-      "file (it has 2 tables and no table snapshots); choose a new file; the "
-      "file was not changed",
-      path);
-  ck_assert_run(db, want, "SELECT vqlite_snapshot(%Q)", path);
-  assert_file_unchanged(path, before, size);
-  sqlite3_close(db);
-  sqlite3_free(want), free(before), sqlite3_free(path);
+  assert_snapshot_refused(path,
+                          "is a SQLite database but not a snapshot file (it has 2 tables "
+                          "and no table snapshots); choose a new file");
+  sqlite3_free(path);
   work_dir_remove();
 }
 END_TEST
