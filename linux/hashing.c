@@ -2,6 +2,8 @@
 ** hashing.c (Linux): file identities (fstat: size, mtime, inode, device) and
 ** md5, sha1 and sha256 of a file in one pass, through OpenSSL's libcrypto
 ** (EVP). Each file read whole counts once in VQ_COUNTER_FILES_HASHED.
+** A process's image is found and read through /proc/<pid>/exe (see
+** platform_processes.h): one stat per process names it for the cache.
 **
 ** libcrypto is opened with dlopen the first time a digest is asked for, not
 ** linked: relocating it costs about a millisecond, which every `.load` would
@@ -110,15 +112,15 @@ static int linux_hashing_digest_fd(int fd, const char *path, EVP_MD_CTX *context
   }
 }
 
-int vq_file_digests_compute(const char *path, vq_file_digests *digests, vq_file_identity *identity,
-                            vq_error *error) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return vq_fail(error, "open(%s) failed: %s (%d)", path, strerror(errno), errno);
+/* The digests of the open file fd (named `label` in messages) and the
+ * identity of the version read; closes fd. 0 or -1 with error. */
+static int linux_hashing_digest_file(int fd, const char *label, vq_file_digests *digests,
+                                     vq_file_identity *identity, vq_error *error) {
   struct stat info;
   int rc = fstat(fd, &info) == 0
                ? 0
-               : vq_fail(error, "fstat(%s) failed: %s (%d)", path, strerror(errno), errno);
-  if (rc == 0) rc = linux_hashing_check_regular(path, &info, error);
+               : vq_fail(error, "fstat(%s) failed: %s (%d)", label, strerror(errno), errno);
+  if (rc == 0) rc = linux_hashing_check_regular(label, &info, error);
   if (rc == 0) linux_hashing_identity_from_stat(&info, identity);
   pthread_once(&linux_crypto_once, linux_crypto_load);
   if (rc == 0 && linux_crypto_loaded != 1) rc = vq_fail(error, "%s", linux_crypto_problem);
@@ -132,11 +134,11 @@ int vq_file_digests_compute(const char *path, vq_file_digests *digests, vq_file_
   for (int i = 0; rc == 0 && i < 3; i++) {
     contexts[i] = linux_crypto.context_new();
     if (contexts[i] == NULL || linux_crypto.digest_init(contexts[i], kinds[i], NULL) != 1)
-      rc = vq_fail(error, "EVP_DigestInit_ex failed for %s", path);
+      rc = vq_fail(error, "EVP_DigestInit_ex failed for %s", label);
   }
   if (rc == 0) {
     vq_counter_add(VQ_COUNTER_FILES_HASHED, 1);
-    rc = linux_hashing_digest_fd(fd, path, contexts, error);
+    rc = linux_hashing_digest_fd(fd, label, contexts, error);
   }
   for (int i = 0; rc == 0 && i < 3; i++) {
     unsigned char digest[EVP_MAX_MD_SIZE];
@@ -149,4 +151,82 @@ int vq_file_digests_compute(const char *path, vq_file_digests *digests, vq_file_
   for (int i = 0; i < 3; i++) linux_crypto.context_free(contexts[i]);
   close(fd);
   return rc;
+}
+
+int vq_file_digests_compute(const char *path, vq_file_digests *digests, vq_file_identity *identity,
+                            vq_error *error) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return vq_fail(error, "open(%s) failed: %s (%d)", path, strerror(errno), errno);
+  return linux_hashing_digest_file(fd, path, digests, identity, error);
+}
+
+/* ---- process images: /proc/<pid>/exe ------------------------------------------ */
+
+/* /proc, opened once: the per-process lookups below start from it, which
+ * spares a path component per process (a cached scan is little else). */
+static int linux_proc_directory = -1;
+static pthread_once_t linux_proc_directory_once = PTHREAD_ONCE_INIT;
+
+static void linux_proc_directory_open(void) {
+  linux_proc_directory = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* "<pid>/exe" into out (at least 32 bytes), relative to /proc. */
+static const char *linux_image_link(int64_t pid, char *out) {
+  char digits[24];
+  int length = 0;
+  uint64_t value = pid > 0 ? (uint64_t)pid : 0;
+  do digits[length++] = (char)('0' + value % 10);
+  while ((value /= 10) != 0);
+  char *p = out;
+  while (length > 0) *p++ = digits[--length];
+  memcpy(p, "/exe", 5);
+  return out;
+}
+
+/* Lowercase hex of value at out; returns the end. */
+static char *linux_image_hex(uint64_t value, char *out) {
+  static const char digits[] = "0123456789abcdef";
+  char reversed[16];
+  int length = 0;
+  do reversed[length++] = digits[value & 15];
+  while ((value >>= 4) != 0);
+  while (length > 0) *out++ = reversed[--length];
+  return out;
+}
+
+unsigned vq_process_image_fields(void) { return 0; }
+
+int vq_process_image_locate(const vq_process *row, vq_process_image *image) {
+  pthread_once(&linux_proc_directory_once, linux_proc_directory_open);
+  char link[32];
+  linux_image_link(row->pid, link);
+  /* stat follows the link to the file the process runs (kernel threads and
+   * processes of other users without ptrace access fail here). */
+  struct stat info;
+  if (linux_proc_directory < 0 || fstatat(linux_proc_directory, link, &info, 0) != 0 ||
+      !S_ISREG(info.st_mode))
+    return -1;
+  linux_hashing_identity_from_stat(&info, &image->identity);
+  image->identity_known = 1;
+  char *end = linux_image_hex((uint64_t)info.st_dev, image->key_buffer);
+  *end++ = ':';
+  end = linux_image_hex((uint64_t)info.st_ino, end);
+  *end = 0;
+  image->key = image->key_buffer;
+  return 0;
+}
+
+int vq_process_image_identify(const vq_process *row, vq_process_image *image, vq_error *error) {
+  (void)row;
+  return image->identity_known ? 0 : vq_fail(error, "the image identity is unknown");
+}
+
+int vq_process_image_digests(const vq_process *row, vq_file_digests *digests,
+                             vq_file_identity *identity, vq_error *error) {
+  char link[48];
+  snprintf(link, sizeof link, "/proc/%lld/exe", (long long)row->pid);
+  int fd = open(link, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return vq_fail(error, "open(%s) failed: %s (%d)", link, strerror(errno), errno);
+  return linux_hashing_digest_file(fd, link, digests, identity, error);
 }

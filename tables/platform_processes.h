@@ -89,6 +89,42 @@ typedef struct vq_file_digests {
 int vq_file_digests_compute(const char *path, vq_file_digests *digests, vq_file_identity *identity,
                             vq_error *error);
 
+/* ---- the executable image of a process ------------------------------------ */
+
+/*
+** The digests of a process are those of the file it runs, and the backend
+** says which file that is, in three steps so that the digest cache can answer
+** with as little I/O as possible:
+**   vq_process_image_locate     a cache key naming the file, without reading it
+**                               when the OS allows
+**   vq_process_image_identify   which version of the file (no-op when locate
+**                               already knows)
+**   vq_process_image_digests    reads it whole (VQ_COUNTER_FILES_HASHED)
+** Linux: stat of /proc/<pid>/exe, the kernel's own reference to the mapped
+** file, so the image hashed is the one running even when its path was
+** deleted or replaced on disk; the key is "<device>:<inode>", the identity
+** comes with it, and the row needs no field. Windows: the row's path
+** (VQ_PROCESS_FIELD_PATH, as vq_process_image_fields() says) is the key; the
+** identity is read by opening the file.
+*/
+typedef struct vq_process_image {
+  const char *key; /* the cache key: into key_buffer, or the row's path */
+  int identity_known;
+  vq_file_identity identity;
+  char key_buffer[48];
+} vq_process_image;
+
+/* The VQ_PROCESS_FIELD_* mask a row needs for the three calls below. */
+unsigned vq_process_image_fields(void);
+/* 0, or -1 when the process has no readable image (exited, kernel thread,
+ * access denied). */
+int vq_process_image_locate(const vq_process *row, vq_process_image *image);
+/* 0 with image->identity set, or -1 with `error`. */
+int vq_process_image_identify(const vq_process *row, vq_process_image *image, vq_error *error);
+/* Reads the image once: digests and the identity of what was read; 0 or -1. */
+int vq_process_image_digests(const vq_process *row, vq_file_digests *digests,
+                             vq_file_identity *identity, vq_error *error);
+
 /* Lowercase hex of bytes[length] into out[2 * length + 1]. */
 static inline void vq_hex_lower(const unsigned char *bytes, size_t length, char *out) {
   static const char digits[] = "0123456789abcdef";

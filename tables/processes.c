@@ -12,12 +12,13 @@
 ** Each scan takes a fresh snapshot from the backend (platform_processes.h)
 ** that reads only the fields the query uses (colUsed): `pid, name` opens no
 ** process. `pid = N` and `pid IN (...)` are pushed down. The digests of the
-** executable are computed only for rows whose digest column is read, in one
-** pass for all three, and kept in a bounded per-connection cache keyed by
-** (path, size, mtime, inode/file index), so an unchanged file is read once
-** per connection; within one scan each distinct path is looked at once. A process that exits or
-*denies access mid-scan keeps a row
-** with what could be read; nothing about one process fails the query.
+** executable image are computed only for rows whose digest column is read,
+** in one pass for all three, and kept in a bounded per-connection cache
+** keyed by the file (Linux: device and inode of /proc/<pid>/exe; Windows: the
+** path) and its version (size, mtime, inode/file index), so an unchanged file
+** is read once per connection; within one scan each distinct image is looked
+** at once. A process that exits or denies access mid-scan keeps a row with
+** what could be read; nothing about one process fails the query.
 */
 #include <string.h>
 
@@ -78,7 +79,7 @@ typedef struct processes_cursor {
   vq_int_set pids;
   int digest_state; /* for the current row: 0 not yet, 1 ready, -1 unreadable */
   vq_file_digests digests;
-  /* This scan's answers by path alone (an md5 of "" marks an unreadable
+  /* This scan's answers by image key alone (an md5 of "" marks an unreadable
    * file): a file shared by many processes is looked at once per scan. */
   vq_file_cache *scan_digests;
 } processes_cursor;
@@ -131,9 +132,10 @@ static unsigned processes_fields_from_columns(sqlite3_uint64 col_used) {
   unsigned fields = 0;
   if (vq_column_used(col_used, PROCESSES_NAME) || vq_column_used(col_used, PROCESSES_PPID))
     fields |= VQ_PROCESS_FIELD_NAME;
-  if (vq_column_used(col_used, PROCESSES_PATH) || vq_column_used(col_used, PROCESSES_MD5) ||
-      vq_column_used(col_used, PROCESSES_SHA1) || vq_column_used(col_used, PROCESSES_SHA256))
-    fields |= VQ_PROCESS_FIELD_PATH;
+  if (vq_column_used(col_used, PROCESSES_PATH)) fields |= VQ_PROCESS_FIELD_PATH;
+  if (vq_column_used(col_used, PROCESSES_MD5) || vq_column_used(col_used, PROCESSES_SHA1) ||
+      vq_column_used(col_used, PROCESSES_SHA256))
+    fields |= vq_process_image_fields();
   if (vq_column_used(col_used, PROCESSES_CMDLINE)) fields |= VQ_PROCESS_FIELD_CMDLINE;
   if (vq_column_used(col_used, PROCESSES_USERNAME)) fields |= VQ_PROCESS_FIELD_USERNAME;
   if (vq_column_used(col_used, PROCESSES_CREATE_TIME)) fields |= VQ_PROCESS_FIELD_CREATE_TIME;
@@ -211,42 +213,45 @@ static int processes_eof(sqlite3_vtab_cursor *cur) {
   return cursor->index >= cursor->set.count;
 }
 
-/* The digests of `path`: from the connection's cache when the file has not
- * changed, else computed once and remembered; 0, or -1 when unreadable. */
-static int processes_path_digests(vq_file_cache *cache, const char *path,
-                                  vq_file_digests *digests) {
-  vq_file_identity identity;
+/* The digests of the image: from the connection's cache when its file has
+ * not changed, else read once and remembered; 0, or -1 when unreadable. */
+static int processes_image_digests(vq_file_cache *cache, const vq_process *row,
+                                   vq_process_image *image, vq_file_digests *digests) {
   vq_error error;
-  if (vq_file_identity_read(path, &identity, &error) != 0) return -1;
-  const vq_file_digests *cached = vq_file_cache_get_digests(cache, path, &identity);
+  if (vq_process_image_identify(row, image, &error) != 0) return -1;
+  const vq_file_digests *cached = vq_file_cache_get_digests(cache, image->key, &image->identity);
   if (cached) {
     *digests = *cached;
     return 0;
   }
-  if (vq_file_digests_compute(path, digests, &identity, &error) != 0) return -1;
+  vq_file_identity read;
+  if (vq_process_image_digests(row, digests, &read, &error) != 0) return -1;
   /* A full cache costs a recomputation later, never a wrong answer. */
-  (void)vq_file_cache_put_digests(cache, path, &identity, digests);
+  (void)vq_file_cache_put_digests(cache, image->key, &read, digests);
   return 0;
 }
 
-/* The digests of the current row's executable, once per path per scan;
+/* The digests of the current row's executable, once per image per scan;
  * 0 when ready, -1 when the file cannot be read (the columns are NULL). */
 static int processes_row_digests(processes_cursor *cursor) {
   if (cursor->digest_state != 0) return cursor->digest_state > 0 ? 0 : -1;
   cursor->digest_state = -1;
-  const char *path = cursor->set.rows[cursor->index].path;
-  if (path == NULL) return -1;
+  const vq_process *row = &cursor->set.rows[cursor->index];
+  vq_process_image image;
+  if (vq_process_image_locate(row, &image) != 0) return -1;
   static const vq_file_identity this_scan = {0, 0, 0, 0};
   if (cursor->scan_digests == NULL)
     cursor->scan_digests = vq_file_cache_new(PROCESSES_SCAN_MEMO_SIZE);
-  const vq_file_digests *seen = vq_file_cache_get_digests(cursor->scan_digests, path, &this_scan);
+  const vq_file_digests *seen =
+      vq_file_cache_get_digests(cursor->scan_digests, image.key, &this_scan);
   if (seen) {
     cursor->digests = *seen;
   } else {
     vq_file_cache *cache = ((processes_vtab *)cursor->base.pVtab)->digest_cache;
-    if (processes_path_digests(cache, path, &cursor->digests) != 0)
+    if (processes_image_digests(cache, row, &image, &cursor->digests) != 0)
       memset(&cursor->digests, 0, sizeof cursor->digests);
-    (void)vq_file_cache_put_digests(cursor->scan_digests, path, &this_scan, &cursor->digests);
+    (void)vq_file_cache_put_digests(cursor->scan_digests, image.key, &this_scan,
+                                    &cursor->digests);
   }
   if (cursor->digests.md5[0] == 0) return -1;
   cursor->digest_state = 1;

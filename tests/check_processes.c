@@ -221,17 +221,41 @@ START_TEST(digest_cache_serves_unchanged_file) {
 }
 END_TEST
 
-START_TEST(digests_of_unreadable_path_are_null) {
+START_TEST(digests_follow_the_running_image) {
   char program[128];
   make_hash_program(program, sizeof program);
   char *argv[] = {program, "60", NULL};
   pid_t child = start_child(program, argv);
-  unlink(program); /* the kernel now names it "<path> (deleted)" */
-  ck_assert_sql("1|NULL|NULL",
-                "SELECT path LIKE '%% (deleted)', md5, sha256 FROM processes WHERE pid = %d",
+  char *sha256 = digest_of("sha256sum", program);
+  /* Replaced on disk by other bytes, then deleted: the kernel names the path
+   * "<path> (deleted)", and the digests are still those of the file the
+   * process runs, read through /proc/<pid>/exe. */
+  int status = 0;
+  free(harness_command(&status, "mv '%s' '%s.old' && printf other > '%s' && rm '%s.old'",
+                       program, program, program, program));
+  ck_assert_int_eq(status, 0);
+  char *expected = sqlite3_mprintf("1|%Q", sha256);
+  ck_assert_sql(expected,
+                "SELECT path LIKE '%% (deleted)', sha256 FROM processes WHERE pid = %d",
                 (int)child);
+  sqlite3_free(expected);
+  free(sha256);
   stop_child(child);
   remove_hash_program(program);
+}
+END_TEST
+
+START_TEST(digests_of_unreadable_image_are_null) {
+  /* A zombie has no image any more: its row stays, with NULL digests. */
+  pid_t zombie = fork();
+  ck_assert_int_ge(zombie, 0);
+  if (zombie == 0) _exit(0);
+  char state[64];
+  snprintf(state, sizeof state, "/proc/%d/exe", (int)zombie);
+  for (int i = 0; i < 200 && access(state, F_OK) == 0; i++) usleep(10000);
+  ck_assert_sql("1|NULL|NULL|NULL", "SELECT count(*), max(md5), max(sha1), max(sha256) "
+                                    "FROM processes WHERE pid = %d", (int)zombie);
+  ck_assert_int_eq(waitpid(zombie, NULL, 0), zombie);
 }
 END_TEST
 
@@ -564,7 +588,8 @@ int main(int argc, char **argv) {
     tcase_add_test(sql, child_with_known_command_line);
     tcase_add_test(sql, digests_match_coreutils);
     tcase_add_test(sql, digest_cache_serves_unchanged_file);
-    tcase_add_test(sql, digests_of_unreadable_path_are_null);
+    tcase_add_test(sql, digests_follow_the_running_image);
+    tcase_add_test(sql, digests_of_unreadable_image_are_null);
     tcase_add_test(sql, pid_and_name_open_nothing);
     tcase_add_test(sql, pid_filters_edge_values);
     tcase_add_test(sql, churn_thousand_queries);

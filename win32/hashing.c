@@ -3,6 +3,7 @@
 ** last write time, file index, volume serial number) and md5, sha1 and
 ** sha256 of a file in one pass through BCrypt. Each file read whole counts
 ** once in VQ_COUNTER_FILES_HASHED. Paths are UTF-8, converted to UTF-16.
+** A process's image is its path (see platform_processes.h).
 */
 #include <windows.h>
 #include <bcrypt.h>
@@ -143,4 +144,27 @@ int vq_file_digests_compute(const char *path, vq_file_digests *digests, vq_file_
   win32_hashing_end(&state);
   CloseHandle(file);
   return rc;
+}
+
+/* ---- process images: the path ------------------------------------------------ */
+
+unsigned vq_process_image_fields(void) { return VQ_PROCESS_FIELD_PATH; }
+
+int vq_process_image_locate(const vq_process *row, vq_process_image *image) {
+  if (row->path == NULL) return -1;
+  image->key = row->path;
+  image->identity_known = 0;
+  return 0;
+}
+
+int vq_process_image_identify(const vq_process *row, vq_process_image *image, vq_error *error) {
+  if (image->identity_known) return 0;
+  if (vq_file_identity_read(row->path, &image->identity, error) != 0) return -1;
+  image->identity_known = 1;
+  return 0;
+}
+
+int vq_process_image_digests(const vq_process *row, vq_file_digests *digests,
+                             vq_file_identity *identity, vq_error *error) {
+  return vq_file_digests_compute(row->path, digests, identity, error);
 }
