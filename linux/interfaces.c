@@ -215,7 +215,7 @@ static int linux_interfaces_take_address(const struct nlmsghdr *message, void *c
 
 /* By interface, then IPv4 before IPv6 and unicast before anycast, then dump order. */
 static int linux_interfaces_compare(const void *a, const void *b) {
-  const linux_address *x = a, *y = b;
+  const linux_address *x = *(const linux_address *const *)a, *y = *(const linux_address *const *)b;
   if (x->index != y->index) return x->index < y->index ? -1 : 1;
   if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
   if (x->family != y->family) return x->family < y->family ? -1 : 1;
@@ -241,17 +241,16 @@ static vq_interface_address *linux_interfaces_push_row(vq_interface_set *set,
   return row;
 }
 
-/* Emits each link's rows: its addresses (found by binary search in the sorted
- * list), or one address-less row. */
-static int linux_interfaces_join(const linux_growing *links, const linux_growing *addresses,
-                                 vq_interface_set *set, vq_error *error) {
-  const linux_address *all = addresses->items;
+/* Emits each link's rows: its addresses (found by binary search in the
+ * sorted[count] pointers), or one address-less row. */
+static int linux_interfaces_join(const linux_growing *links, const linux_address *const *sorted,
+                                 size_t count, vq_interface_set *set, vq_error *error) {
   for (size_t l = 0; l < links->count; l++) {
     const linux_link *link = (const linux_link *)links->items + l;
-    size_t low = 0, high = addresses->count;
+    size_t low = 0, high = count;
     while (low < high) {
       size_t middle = low + (high - low) / 2;
-      if (all[middle].index < link->index)
+      if (sorted[middle]->index < link->index)
         low = middle + 1;
       else
         high = middle;
@@ -259,16 +258,29 @@ static int linux_interfaces_join(const linux_growing *links, const linux_growing
     do {
       vq_interface_address *row = linux_interfaces_push_row(set, link);
       if (row == NULL) return vq_fail(error, "interface_addresses: out of memory");
-      if (low < addresses->count && all[low].index == link->index) {
-        row->kind = all[low].kind;
-        row->family = all[low].family;
-        row->prefix_length = all[low].prefix_length;
-        vq_copy_text(row->address, sizeof row->address, all[low].text);
+      if (low < count && sorted[low]->index == link->index) {
+        row->kind = sorted[low]->kind;
+        row->family = sorted[low]->family;
+        row->prefix_length = sorted[low]->prefix_length;
+        vq_copy_text(row->address, sizeof row->address, sorted[low]->text);
         low++;
       }
-    } while (low < addresses->count && all[low].index == link->index);
+    } while (low < count && sorted[low]->index == link->index);
   }
   return 0;
+}
+
+/* Pointers to the addresses in the order of the rows (sorting pointers, not
+ * the 100-byte records, is what keeps a thousand addresses cheap); NULL when
+ * out of memory. */
+static const linux_address **linux_interfaces_sorted(const linux_growing *addresses) {
+  const linux_address **sorted = malloc((addresses->count + 1) * sizeof *sorted);
+  if (sorted == NULL) return NULL;
+  for (size_t i = 0; i < addresses->count; i++)
+    sorted[i] = (const linux_address *)addresses->items + i;
+  if (addresses->count > 1)
+    qsort(sorted, addresses->count, sizeof *sorted, linux_interfaces_compare);
+  return sorted;
 }
 
 int linux_interfaces_parse(linux_interfaces_bytes links, linux_interfaces_bytes addresses,
@@ -283,9 +295,12 @@ int linux_interfaces_parse(linux_interfaces_bytes links, linux_interfaces_bytes 
   if (status == 0)
     status = linux_interfaces_walk(anycast, "RTM_GETANYCAST", RTM_GETANYCAST, RTM_GETANYCAST,
                                    linux_interfaces_take_address, &address_list, error);
-  if (status == 0 && address_list.count > 1)
-    qsort(address_list.items, address_list.count, sizeof(linux_address), linux_interfaces_compare);
-  if (status == 0) status = linux_interfaces_join(&link_list, &address_list, set, error);
+  const linux_address **sorted = NULL;
+  if (status == 0 && (sorted = linux_interfaces_sorted(&address_list)) == NULL)
+    status = vq_fail(error, "interface_addresses: out of memory");
+  if (status == 0)
+    status = linux_interfaces_join(&link_list, sorted, address_list.count, set, error);
+  free(sorted);
   free(link_list.items);
   free(address_list.items);
   return status;

@@ -33,11 +33,11 @@ DROP TRIGGER IF EXISTS temp.artifact_params_validate;
 DROP TRIGGER IF EXISTS temp.artifact_params_fixed_columns;
 DROP TRIGGER IF EXISTS temp.artifact_params_no_delete;
 
+-- Columns: artifact, name, type, default value, description, choices.
 INSERT OR IGNORE INTO artifact_params
   (artifact, name, type, default_value, value, description, choices)
-SELECT artifact, name, type, default_value, default_value, description, choices
-FROM (
-  SELECT 'Windows.Network.ArpCache' AS artifact, 'kMapOfState' AS name, 'json' AS type,
+SELECT column1, column2, column3, column4, column4, column5, column6 FROM (VALUES
+  ('Windows.Network.ArpCache', 'kMapOfState', 'json',
     '{
  "0": "Unreachable",
  "1": "Incomplete",
@@ -47,62 +47,61 @@ FROM (
  "5": "Reachable",
  "6": "Permanent",
  "7": "TBD"
-}' AS default_value,
-    'neighbor state number (NL_NEIGHBOR_STATE) to the name shown in State' AS description,
-    NULL AS choices
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'IPRegex', 'regex', '.*',
-    'regex search over IP address fields.', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'PortRegex', 'regex', '.*',
-    'regex search over port fields.', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'Family', 'choices', 'ALL',
-    'IP version family selection', '["ALL","IPv4","IPv6"]'
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'FamilyMap', 'hidden',
+}',
+    'neighbor state number (NL_NEIGHBOR_STATE) to the name shown in State',
+    NULL),
+  ('Windows.Network.NetstatEnriched', 'IPRegex', 'regex', '.*',
+    'regex search over IP address fields.', NULL),
+  ('Windows.Network.NetstatEnriched', 'PortRegex', 'regex', '.*',
+    'regex search over port fields.', NULL),
+  ('Windows.Network.NetstatEnriched', 'Family', 'choices', 'ALL',
+    'IP version family selection', '["ALL","IPv4","IPv6"]'),
+  ('Windows.Network.NetstatEnriched', 'FamilyMap', 'hidden',
     'Choice,Regex
 ALL,".*"
 IPv4,"^IPv4$"
 IPv6,"^IPv6$"
-', 'the regex that each Family choice selects', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'Type', 'choices', 'ALL',
-    'Transport protocol type selection', '["ALL","TCP","UDP"]'
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'TypeMap', 'hidden',
+', 'the regex that each Family choice selects', NULL),
+  ('Windows.Network.NetstatEnriched', 'Type', 'choices', 'ALL',
+    'Transport protocol type selection', '["ALL","TCP","UDP"]'),
+  ('Windows.Network.NetstatEnriched', 'TypeMap', 'hidden',
     'Choice,Regex
 ALL,".*"
 TCP,"^TCP$"
 UDP,"^UDP$"
-', 'the regex that each Type choice selects', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'Status', 'choices', 'ALL',
-    'TCP status selection', '["ALL","ESTABLISHED","LISTENING","OTHER"]'
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'StatusMap', 'hidden',
+', 'the regex that each Type choice selects', NULL),
+  ('Windows.Network.NetstatEnriched', 'Status', 'choices', 'ALL',
+    'TCP status selection', '["ALL","ESTABLISHED","LISTENING","OTHER"]'),
+  ('Windows.Network.NetstatEnriched', 'StatusMap', 'hidden',
     'Choice,Regex
 ALL,".*"
 ESTABLISHED,"^ESTAB$"
 LISTENING,"^LISTEN$"
 OTHER,"CLOS|SENT|RCVD|LAST|WAIT|DELETE"
-', 'the regex that each Status choice selects', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'ProcessNameRegex', 'regex', '.*',
-    'regex search over source process name', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'ProcessPathRegex', 'regex', '.*',
-    'regex search over source process path', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'CommandLineRegex', 'regex', '.*',
-    'regex search over source process commandline', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'HashRegex', 'regex', '.*',
-    'regex search over source process hash', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'UsernameRegex', 'regex', '.*',
-    'regex search over source process user context', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'AuthenticodeSubjectRegex', 'regex', '.*',
-    'regex search over source Authenticode Subject', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'AuthenticodeIssuerRegex', 'regex', '.*',
-    'regex search over source Authenticode Issuer', NULL
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'AuthenticodeVerified', 'choices', 'ALL',
-    'Authenticode signiture selection', '["ALL","TRUSTED","UNSIGNED","NOT TRUSTED"]'
-  UNION ALL SELECT 'Windows.Network.NetstatEnriched', 'AuthenticodeVerifiedMap', 'hidden',
+', 'the regex that each Status choice selects', NULL),
+  ('Windows.Network.NetstatEnriched', 'ProcessNameRegex', 'regex', '.*',
+    'regex search over source process name', NULL),
+  ('Windows.Network.NetstatEnriched', 'ProcessPathRegex', 'regex', '.*',
+    'regex search over source process path', NULL),
+  ('Windows.Network.NetstatEnriched', 'CommandLineRegex', 'regex', '.*',
+    'regex search over source process commandline', NULL),
+  ('Windows.Network.NetstatEnriched', 'HashRegex', 'regex', '.*',
+    'regex search over source process hash', NULL),
+  ('Windows.Network.NetstatEnriched', 'UsernameRegex', 'regex', '.*',
+    'regex search over source process user context', NULL),
+  ('Windows.Network.NetstatEnriched', 'AuthenticodeSubjectRegex', 'regex', '.*',
+    'regex search over source Authenticode Subject', NULL),
+  ('Windows.Network.NetstatEnriched', 'AuthenticodeIssuerRegex', 'regex', '.*',
+    'regex search over source Authenticode Issuer', NULL),
+  ('Windows.Network.NetstatEnriched', 'AuthenticodeVerified', 'choices', 'ALL',
+    'Authenticode signiture selection', '["ALL","TRUSTED","UNSIGNED","NOT TRUSTED"]'),
+  ('Windows.Network.NetstatEnriched', 'AuthenticodeVerifiedMap', 'hidden',
     'Choice,Regex
 ALL,".*"
 TRUSTED,"^trusted$"
 UNSIGNED,"^unsigned$"
 NOT TRUSTED,"unsigned|disallowed|untrusted|error"
-', 'the regex that each AuthenticodeVerified choice selects', NULL
-);
+', 'the regex that each AuthenticodeVerified choice selects', NULL));
 
 -- The check runs in C (ext/artifacts.c) because RAISE() only takes a constant
 -- message; it fails the UPDATE with a message naming the parameter.
