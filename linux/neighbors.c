@@ -189,26 +189,30 @@ int linux_neighbors_parse(const unsigned char *bytes, size_t length, vq_neighbor
   return 0;
 }
 
-/* Fills interface_alias, asking the kernel once per distinct interface. */
+/* Sets interface_alias, asking the kernel once per distinct interface
+ * (rows come grouped by interface, so the last answer usually serves). */
 static void linux_neighbors_name_interfaces(vq_neighbor_set *set) {
   enum { CACHE_SIZE = 64 };
   struct {
     int64_t index;
-    char name[IF_NAMESIZE];
+    const char *alias;
   } cache[CACHE_SIZE];
-  int cached = 0;
+  int cached = 0, last = -1;
   for (size_t i = 0; i < set->count; i++) {
     vq_neighbor *row = &set->rows[i];
-    int found = -1;
+    int found = last >= 0 && cache[last].index == row->interface_index ? last : -1;
     for (int c = 0; c < cached && found < 0; c++)
       if (cache[c].index == row->interface_index) found = c;
     if (found < 0) {
       found = cached < CACHE_SIZE ? cached++ : CACHE_SIZE - 1;
+      char name[IF_NAMESIZE];
       cache[found].index = row->interface_index;
-      if (!if_indextoname((unsigned)row->interface_index, cache[found].name))
-        cache[found].name[0] = 0;
+      cache[found].alias = if_indextoname((unsigned)row->interface_index, name)
+                               ? vq_neighbors_alias(set, name)
+                               : NULL;
     }
-    vq_copy_text(row->interface_alias, sizeof row->interface_alias, cache[found].name);
+    row->interface_alias = cache[found].alias;
+    last = found;
   }
 }
 

@@ -17,7 +17,7 @@
 ** without a valid destination are skipped (they cost their row only). A
 ** broken framing (a length that runs past the buffer or is shorter than a
 ** header) fails the parse with the offset in *error. interface_alias is left
-** "" for the caller to fill. Returns 0 or -1.
+** NULL for the caller to fill. Returns 0 or -1.
 */
 int linux_neighbors_parse(const unsigned char *bytes, size_t length, vq_neighbor_set *set,
                           vq_error *error);

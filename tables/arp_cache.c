@@ -141,7 +141,8 @@ static int arp_cache_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int 
   switch (column) {
     case ARP_CACHE_INTERFACE_INDEX: sqlite3_result_int64(ctx, row->interface_index); break;
     case ARP_CACHE_INTERFACE_ALIAS:
-      sqlite3_result_text(ctx, row->interface_alias, -1, SQLITE_TRANSIENT);
+      sqlite3_result_text(ctx, row->interface_alias ? row->interface_alias : "", -1,
+                          SQLITE_TRANSIENT);
       break;
     case ARP_CACHE_ADDRESS_FAMILY:
       sqlite3_result_text(ctx, row->family == 6 ? "IPv6" : "IPv4", -1, SQLITE_STATIC);

@@ -36,9 +36,9 @@ enum { VQ_HARDWARE_ADDRESS_MAX = 32, VQ_HARDWARE_TEXT_SIZE = VQ_HARDWARE_ADDRESS
 
 typedef struct vq_neighbor {
   int64_t interface_index;
-  char interface_alias[256];                      /* friendly name / ifname; "" when unknown */
-  int family;                                     /* 4 or 6 */
-  char ip_address[64];                            /* inet_ntop text */
+  const char *interface_alias; /* friendly name / ifname, owned by the set; NULL when unknown */
+  int family;                  /* 4 or 6 */
+  char ip_address[64];         /* inet_ntop text */
   char link_layer_address[VQ_HARDWARE_TEXT_SIZE]; /* "00-15-5D-01-02-03"; "" when none */
   vq_neighbor_state state;
   int persistent; /* 1 for the Persistent store, 0 for Active */
@@ -49,7 +49,16 @@ typedef struct vq_neighbor_set {
   vq_neighbor *rows;
   size_t count;
   size_t capacity;
+  /* One copy of each distinct interface alias, which the rows point to: a
+   * few interfaces serve thousands of rows, so rows stay small (a 256-byte
+   * name in each row cost more in page faults than the dump itself). */
+  char **aliases;
+  size_t alias_count;
 } vq_neighbor_set;
+
+/* The set's copy of `alias` (made on first use of that text), or NULL when
+ * out of memory. */
+const char *vq_neighbors_alias(vq_neighbor_set *set, const char *alias);
 
 /* Fills *set (which the caller zeroed) with every neighbour entry. Returns 0,
  * or -1 with a message in *error naming the OS call. */

@@ -2,7 +2,8 @@
 ** platform_rows.c: the row-set functions that both backends share, since a
 ** set's layout is the interface's, not the OS's: freeing process, interface
 ** and neighbour sets (platform_processes.h, platform_interfaces.h,
-** platform_neighbors.h). Plain C, no SQLite.
+** platform_neighbors.h), and the neighbour sets' shared alias texts. Plain C,
+** no SQLite.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,20 @@ void vq_interfaces_free(vq_interface_set *set) {
 }
 
 void vq_neighbors_free(vq_neighbor_set *set) {
+  for (size_t i = 0; i < set->alias_count; i++) free(set->aliases[i]);
+  free(set->aliases);
   free(set->rows);
   memset(set, 0, sizeof *set);
+}
+
+const char *vq_neighbors_alias(vq_neighbor_set *set, const char *alias) {
+  for (size_t i = set->alias_count; i-- > 0;)
+    if (strcmp(set->aliases[i], alias) == 0) return set->aliases[i];
+  char **grown = realloc(set->aliases, (set->alias_count + 1) * sizeof *grown);
+  if (grown == NULL) return NULL;
+  set->aliases = grown;
+  char *copy = strdup(alias);
+  if (copy == NULL) return NULL;
+  set->aliases[set->alias_count++] = copy;
+  return copy;
 }

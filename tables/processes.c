@@ -250,8 +250,7 @@ static int processes_row_digests(processes_cursor *cursor) {
     vq_file_cache *cache = ((processes_vtab *)cursor->base.pVtab)->digest_cache;
     if (processes_image_digests(cache, row, &image, &cursor->digests) != 0)
       memset(&cursor->digests, 0, sizeof cursor->digests);
-    (void)vq_file_cache_put_digests(cursor->scan_digests, image.key, &this_scan,
-                                    &cursor->digests);
+    (void)vq_file_cache_put_digests(cursor->scan_digests, image.key, &this_scan, &cursor->digests);
   }
   if (cursor->digests.md5[0] == 0) return -1;
   cursor->digest_state = 1;

@@ -231,12 +231,11 @@ START_TEST(digests_follow_the_running_image) {
    * "<path> (deleted)", and the digests are still those of the file the
    * process runs, read through /proc/<pid>/exe. */
   int status = 0;
-  free(harness_command(&status, "mv '%s' '%s.old' && printf other > '%s' && rm '%s.old'",
-                       program, program, program, program));
+  free(harness_command(&status, "mv '%s' '%s.old' && printf other > '%s' && rm '%s.old'", program,
+                       program, program, program));
   ck_assert_int_eq(status, 0);
   char *expected = sqlite3_mprintf("1|%Q", sha256);
-  ck_assert_sql(expected,
-                "SELECT path LIKE '%% (deleted)', sha256 FROM processes WHERE pid = %d",
+  ck_assert_sql(expected, "SELECT path LIKE '%% (deleted)', sha256 FROM processes WHERE pid = %d",
                 (int)child);
   sqlite3_free(expected);
   free(sha256);
@@ -253,8 +252,10 @@ START_TEST(digests_of_unreadable_image_are_null) {
   char state[64];
   snprintf(state, sizeof state, "/proc/%d/exe", (int)zombie);
   for (int i = 0; i < 200 && access(state, F_OK) == 0; i++) usleep(10000);
-  ck_assert_sql("1|NULL|NULL|NULL", "SELECT count(*), max(md5), max(sha1), max(sha256) "
-                                    "FROM processes WHERE pid = %d", (int)zombie);
+  ck_assert_sql("1|NULL|NULL|NULL",
+                "SELECT count(*), max(md5), max(sha1), max(sha256) "
+                "FROM processes WHERE pid = %d",
+                (int)zombie);
   ck_assert_int_eq(waitpid(zombie, NULL, 0), zombie);
 }
 END_TEST

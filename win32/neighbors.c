@@ -96,9 +96,9 @@ static int win32_neighbors_append(const MIB_IPNET_TABLE2 *table, vq_neighbor_set
     vq_neighbor *row = &set->rows[set->count];
     if (win32_neighbors_row(&table->Table[i], row) != 0) continue;
     if (aliases)
-      vq_copy_text(row->interface_alias, sizeof row->interface_alias,
-                   win32_neighbors_alias(&table->Table[i].InterfaceLuid, aliases, &cached,
-                                         ALIAS_CACHE_SIZE));
+      row->interface_alias =
+          vq_neighbors_alias(set, win32_neighbors_alias(&table->Table[i].InterfaceLuid, aliases,
+                                                        &cached, ALIAS_CACHE_SIZE));
     set->count++;
   }
   free(aliases);

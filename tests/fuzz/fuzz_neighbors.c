@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (size_t i = 0; i < set.count; i++) {
     const vq_neighbor *row = &set.rows[i];
     unsigned char address[16];
-    FUZZ_CHECK(fuzz_terminated(row->interface_alias, sizeof row->interface_alias));
+    FUZZ_CHECK(row->interface_alias == NULL); /* named after the parse, by the snapshot */
     FUZZ_CHECK(fuzz_terminated(row->ip_address, sizeof row->ip_address));
     FUZZ_CHECK(fuzz_terminated(row->link_layer_address, sizeof row->link_layer_address));
     FUZZ_CHECK(row->family == 4 || row->family == 6);
