@@ -274,12 +274,12 @@ static int linux_interfaces_join(const linux_growing *links, const linux_address
  * the 100-byte records, is what keeps a thousand addresses cheap); NULL when
  * out of memory. */
 static const linux_address **linux_interfaces_sorted(const linux_growing *addresses) {
-  const linux_address **sorted = malloc((addresses->count + 1) * sizeof *sorted);
+  const size_t pointer_size = sizeof(const linux_address *); /* an array of pointers is meant */
+  const linux_address **sorted = malloc((addresses->count + 1) * pointer_size);
   if (sorted == NULL) return NULL;
   for (size_t i = 0; i < addresses->count; i++)
     sorted[i] = (const linux_address *)addresses->items + i;
-  if (addresses->count > 1)
-    qsort(sorted, addresses->count, sizeof *sorted, linux_interfaces_compare);
+  if (addresses->count > 1) qsort(sorted, addresses->count, pointer_size, linux_interfaces_compare);
   return sorted;
 }
 
