@@ -171,6 +171,13 @@ static void linux_proc_directory_open(void) {
   linux_proc_directory = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
+/* SQLite unloads the extension when its last connection closes: the
+ * descriptor goes with it, so load cycles do not leak one each. */
+__attribute__((destructor)) static void linux_proc_directory_close(void) {
+  if (linux_proc_directory >= 0) close(linux_proc_directory);
+  linux_proc_directory = -1;
+}
+
 /* "<pid>/exe" into out (at least 32 bytes), relative to /proc. */
 static const char *linux_image_link(int64_t pid, char *out) {
   char digits[24];
