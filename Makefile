@@ -108,9 +108,11 @@ $(BUILD)/win32/vqlite.dll: $(WIN32_OBJ)
 vqlite.dll: $(BUILD)/win32/vqlite.dll
 	cp $< $@
 
-$(BUILD)/win32/sqlrun.exe: tests/sqlrun.c tests/render.c tests/render.h $(W32DEPS)/.built
+$(BUILD)/win32/sqlrun.exe: tests/sqlrun.c tests/render.c tests/render.h tests/stress.c tests/stress.h \
+                           $(W32DEPS)/.built
 	@mkdir -p $(@D)
-	$(MINGW) $(W32_CFLAGS) -Itests tests/sqlrun.c tests/render.c -o $@ $(W32DEPS)/lib/libsqlite3.a -static
+	$(MINGW) $(W32_CFLAGS) -Itests tests/sqlrun.c tests/render.c tests/stress.c -o $@ \
+	  $(W32DEPS)/lib/libsqlite3.a -static
 
 win32: vqlite.dll $(BUILD)/win32/sqlrun.exe
 

@@ -17,7 +17,8 @@
 **   concurrency  eight threads, a connection each, query every table and view
 **                for VQLITE_CONCURRENCY_SECONDS (5 here; `make check-tsan`
 **                runs 30 under ThreadSanitizer): no error, no invalid row
-**                (native)
+**                (native; under Wine the same queries run in eight threads
+**                of sqlrun.exe --stress, tests/stress.h)
 **   clamp        the clamp of UTF-16 lengths read from another process's PEB
 **                (vq_clamp_utf16_bytes, platform_processes.h, which
 **                win32/processes.c applies) fed corrupt lengths (native: the
@@ -821,6 +822,37 @@ START_TEST(concurrency_eight_connections) {
 }
 END_TEST
 
+/* Under Wine: the same objects from eight threads of one Windows process,
+ * through sqlrun.exe --stress (tests/stress.h), which also exercises the
+ * lock around the catalog calls of authenticode. */
+START_TEST(wine_concurrency_eight_connections) {
+  int seconds = hardening_env_int("VQLITE_CONCURRENCY_SECONDS", 5);
+  char queries[] = "/tmp/vqlite-stress-XXXXXX";
+  int fd = mkstemp(queries);
+  ck_assert_int_ge(fd, 0);
+  FILE *out = fdopen(fd, "w");
+  ck_assert_ptr_nonnull(out);
+  for (int i = 0; i < HARDENING_OBJECT_COUNT; i++)
+    fprintf(out, "SELECT count(*), count(*) FILTER (WHERE %s) FROM (%s)\n",
+            hardening_objects[i].invalid ? hardening_objects[i].invalid : "0",
+            hardening_objects[i].select);
+  ck_assert_int_eq(fclose(out), 0);
+  const char *wine = getenv("WINE"), *sqlrun = getenv("VQLITE_SQLRUN"), *dll = getenv("VQLITE_DLL");
+  int status = -1;
+  char *printed = harness_command(&status, "'%s' '%s' '%s' --stress %d %d < '%s' 2>&1",
+                                  wine && *wine ? wine : "/usr/lib/wine/wine64",
+                                  sqlrun && *sqlrun ? sqlrun : "build/win32/sqlrun.exe",
+                                  dll && *dll ? dll : "build/win32/vqlite.dll", CONCURRENCY_THREADS,
+                                  seconds, queries);
+  unlink(queries);
+  printf("%s", printed);
+  fflush(stdout);
+  ck_assert_msg(status == 0, "sqlrun.exe --stress exited with %d:\n%s", status, printed);
+  ck_assert_msg(strstr(printed, " 0 invalid\n") != NULL, "sqlrun.exe printed:\n%s", printed);
+  free(printed);
+}
+END_TEST
+
 /* ---- the PEB length clamp ----------------------------------------------------------------- */
 
 /* The clamp's promise, stated independently: the least of the claims, the
@@ -909,6 +941,11 @@ int main(void) {
     TCase *clamp = tcase_create("clamp");
     tcase_add_test(clamp, clamp_corrupt_peb_lengths);
     suite_add_tcase(suite, clamp);
+  } else {
+    TCase *concurrency = tcase_create("concurrency");
+    tcase_set_timeout(concurrency, 300);
+    tcase_add_test(concurrency, wine_concurrency_eight_connections);
+    suite_add_tcase(suite, concurrency);
   }
   return harness_run(suite);
 }

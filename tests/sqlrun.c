@@ -8,6 +8,10 @@
 **   "Q <length>\n<sql bytes>"  ->  "<length>\n<rendered result>" (render.h)
 **   "R\n"                      ->  "0\n", after reopening a fresh in-memory
 **                                  database with the extension loaded
+**
+**   wine64 sqlrun.exe path\to\vqlite.dll --stress THREADS SECONDS < queries
+**
+** runs the concurrency test of stress.h instead and exits with its status.
 ** Builds natively too (it uses only the sqlite3 API), which is how it is
 ** debugged without Wine.
 */
@@ -20,6 +24,7 @@
 #endif
 
 #include "render.h"
+#include "stress.h"
 
 static sqlite3 *sqlrun_db;
 
@@ -51,8 +56,10 @@ int main(int argc, char **argv) {
   _setmode(_fileno(stdin), _O_BINARY);
   _setmode(_fileno(stdout), _O_BINARY);
 #endif
+  if (argc == 5 && strcmp(argv[2], "--stress") == 0)
+    return stress_main(argv[1], atoi(argv[3]), atof(argv[4]), stdin);
   if (argc != 2) {
-    fprintf(stderr, "usage: sqlrun vqlite.dll\n");
+    fprintf(stderr, "usage: sqlrun vqlite.dll [--stress THREADS SECONDS < queries]\n");
     return 2;
   }
   char *load_error = sqlrun_reopen(argv[1]);
