@@ -226,8 +226,11 @@ static int processes_image_digests(vq_file_cache *cache, const vq_process *row,
   }
   vq_file_identity read;
   if (vq_process_image_digests(row, digests, &read, &error) != 0) return -1;
-  /* A full cache costs a recomputation later, never a wrong answer. */
-  (void)vq_file_cache_put_digests(cache, image->key, &read, digests);
+  /* Remembered only when what was read is the file the key names (the
+   * process may have exec'd another between the two calls); a full cache
+   * costs a recomputation later, never a wrong answer. */
+  if (read.inode == image->identity.inode && read.device == image->identity.device)
+    (void)vq_file_cache_put_digests(cache, image->key, &read, digests);
   return 0;
 }
 
