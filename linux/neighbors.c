@@ -47,7 +47,7 @@ static char *linux_ipv4_text(const unsigned char *bytes, char *out) {
 ** of two or more zero groups as "::", and the last 32 bits as dotted IPv4
 ** for ::a.b.c.d and ::ffff:a.b.c.d.
 */
-void linux_ip_text(int family, const unsigned char *bytes, char out[64]) {
+void linux_ip_text(int family, const unsigned char *bytes, char out[48]) {
   if (family == AF_INET) {
     linux_ipv4_text(bytes, out);
     return;
@@ -131,7 +131,9 @@ static int linux_neighbors_parse_message(const struct nlmsghdr *message, vq_neig
       linux_ip_text(neighbor->ndm_family, RTA_DATA(attribute), row->ip_address);
       have_destination = 1;
     } else if (attribute->rta_type == NDA_LLADDR) {
-      vq_hardware_address_text(RTA_DATA(attribute), payload, '-', 1, row->link_layer_address);
+      row->link_layer_length =
+          (unsigned char)(payload < VQ_HARDWARE_ADDRESS_MAX ? payload : VQ_HARDWARE_ADDRESS_MAX);
+      memcpy(row->link_layer_address, RTA_DATA(attribute), row->link_layer_length);
     }
   }
   if (!have_destination) return -1;
@@ -216,6 +218,11 @@ static void linux_neighbors_name_interfaces(vq_neighbor_set *set) {
   }
 }
 
+static int linux_neighbors_take(const unsigned char *messages, size_t length, void *set,
+                                vq_error *error) {
+  return linux_neighbors_parse(messages, length, set, error);
+}
+
 int vq_neighbors_snapshot(vq_neighbor_set *set, vq_error *error) {
   static unsigned sequence;
   struct {
@@ -228,15 +235,14 @@ int vq_neighbors_snapshot(vq_neighbor_set *set, vq_error *error) {
   request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   request.header.nlmsg_seq = __atomic_add_fetch(&sequence, 1, __ATOMIC_RELAXED);
   request.body.ndm_family = AF_UNSPEC;
-  linux_netlink_dump dump;
-  if (linux_netlink_dump_run(NETLINK_ROUTE, &request, request.header.nlmsg_len, "RTM_GETNEIGH",
-                             &dump, error) != 0) {
+  /* Parsed datagram by datagram: the answer is never kept whole. */
+  if (linux_netlink_dump_each(NETLINK_ROUTE, &request, request.header.nlmsg_len, "RTM_GETNEIGH",
+                              linux_neighbors_take, set, error) != 0) {
+    if (strncmp(error->message, "arp_cache: ", 11) == 0) return -1;
     char reason[sizeof error->message];
     vq_copy_text(reason, sizeof reason, error->message);
     return vq_fail(error, "arp_cache: %s", reason);
   }
-  int status = linux_neighbors_parse(dump.data, dump.length, set, error);
-  linux_netlink_dump_free(&dump);
-  if (status == 0) linux_neighbors_name_interfaces(set);
-  return status;
+  linux_neighbors_name_interfaces(set);
+  return 0;
 }

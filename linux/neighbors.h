@@ -28,6 +28,6 @@ vq_neighbor_state linux_neighbors_state_from_nud(unsigned nud_state);
 /* An IPv4 (AF_INET, 4 bytes) or IPv6 (AF_INET6, 16 bytes) address as text,
  * exactly as glibc's inet_ntop prints it, into out[64]. Shared with
  * interfaces.c. */
-void linux_ip_text(int family, const unsigned char *bytes, char out[64]);
+void linux_ip_text(int family, const unsigned char *bytes, char out[48]);
 
 #endif

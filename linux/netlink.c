@@ -27,34 +27,39 @@ static int netlink_append(linux_netlink_dump *out, size_t *capacity, const void 
   return 0;
 }
 
-/* Walks one datagram: appends its messages; returns 1 at NLMSG_DONE, 0 for
- * more to come, -1 on an error answer (errno set). */
-static int netlink_take(linux_netlink_dump *out, size_t *capacity, unsigned char *datagram,
-                        size_t length, unsigned sequence) {
+/* Walks one datagram, handing each run of this request's messages to
+ * `take`; returns 1 at NLMSG_DONE, 0 for more to come, -1 on an error answer
+ * (errno set) and -2 when `take` failed (its error set). */
+static int netlink_take(unsigned char *datagram, size_t length, unsigned sequence,
+                        linux_netlink_take_fn take, void *context, vq_error *error) {
   struct nlmsghdr *message = (struct nlmsghdr *)datagram;
-  int remaining = (int)length;
-  for (; NLMSG_OK(message, remaining); message = NLMSG_NEXT(message, remaining)) {
-    if (message->nlmsg_seq != sequence) continue;
-    if (message->nlmsg_type == NLMSG_DONE) return 1;
-    if (message->nlmsg_type == NLMSG_ERROR) {
+  unsigned char *run = NULL;
+  int remaining = (int)length, status = 0;
+  for (; status == 0 && NLMSG_OK(message, remaining); message = NLMSG_NEXT(message, remaining)) {
+    int ours = message->nlmsg_seq == sequence;
+    if (ours && message->nlmsg_type == NLMSG_DONE) status = 1;
+    if (ours && message->nlmsg_type == NLMSG_ERROR) {
       const struct nlmsgerr *answer = NLMSG_DATA(message);
-      if (message->nlmsg_len < NLMSG_LENGTH(sizeof *answer))
-        errno = EPROTO;
-      else
-        errno = answer->error ? -answer->error : EPROTO;
-      return -1;
+      errno = message->nlmsg_len < NLMSG_LENGTH(sizeof *answer) || answer->error == 0
+                  ? EPROTO
+                  : -answer->error;
+      status = -1;
     }
-    if (netlink_append(out, capacity, message, NLMSG_ALIGN(message->nlmsg_len)) != 0) {
-      errno = ENOMEM;
-      return -1;
+    int in_run = ours && status == 0;
+    if (in_run && run == NULL) run = (unsigned char *)message;
+    if (!in_run && run != NULL) {
+      if (take(run, (size_t)((unsigned char *)message - run), context, error) != 0) return -2;
+      run = NULL;
     }
   }
-  return 0;
+  if (run != NULL && take(run, (size_t)((unsigned char *)message - run), context, error) != 0)
+    return -2;
+  return status;
 }
 
-int linux_netlink_dump_run(int protocol, const void *request, size_t request_length,
-                           const char *what, linux_netlink_dump *out, vq_error *error) {
-  memset(out, 0, sizeof *out);
+int linux_netlink_dump_each(int protocol, const void *request, size_t request_length,
+                            const char *what, linux_netlink_take_fn take, void *context,
+                            vq_error *error) {
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
   if (fd < 0) {
     int saved = errno;
@@ -65,7 +70,6 @@ int linux_netlink_dump_run(int protocol, const void *request, size_t request_len
   struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
   const struct nlmsghdr *header = request;
   unsigned sequence = header->nlmsg_seq;
-  size_t capacity = 0;
   unsigned char *datagram = malloc(NETLINK_RECEIVE_SIZE);
   int status = datagram ? 0 : -1, saved = ENOMEM;
   if (status == 0 &&
@@ -78,15 +82,44 @@ int linux_netlink_dump_run(int protocol, const void *request, size_t request_len
       status = -1, saved = got < 0 ? errno : EPROTO;
       break;
     }
-    int taken = netlink_take(out, &capacity, datagram, (size_t)got, sequence);
-    if (taken < 0) status = -1, saved = errno;
+    int taken = netlink_take(datagram, (size_t)got, sequence, take, context, error);
+    if (taken == -1) status = -1, saved = errno;
+    if (taken == -2) status = -2;
     if (taken == 1) break;
   }
   free(datagram);
   close(fd);
-  if (status != 0) {
-    linux_netlink_dump_free(out);
+  if (status == -1) {
     vq_fail(error, "netlink %s: dump failed: %s (%d)", what, strerror(saved), saved);
+    errno = saved;
+  }
+  return status == 0 ? 0 : -1;
+}
+
+typedef struct netlink_collector {
+  linux_netlink_dump *out;
+  size_t capacity;
+} netlink_collector;
+
+static int netlink_collect(const unsigned char *messages, size_t length, void *context,
+                           vq_error *error) {
+  netlink_collector *collector = context;
+  if (netlink_append(collector->out, &collector->capacity, messages, length) != 0) {
+    errno = ENOMEM;
+    return vq_fail(error, "netlink: out of memory keeping the answer");
+  }
+  return 0;
+}
+
+int linux_netlink_dump_run(int protocol, const void *request, size_t request_length,
+                           const char *what, linux_netlink_dump *out, vq_error *error) {
+  memset(out, 0, sizeof *out);
+  netlink_collector collector = {out, 0};
+  int status = linux_netlink_dump_each(protocol, request, request_length, what, netlink_collect,
+                                       &collector, error);
+  if (status != 0) {
+    int saved = errno;
+    linux_netlink_dump_free(out);
     errno = saved;
   }
   return status;

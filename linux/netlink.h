@@ -30,4 +30,17 @@ int linux_netlink_dump_run(int protocol, const void *request, size_t request_len
 
 void linux_netlink_dump_free(linux_netlink_dump *dump);
 
+/* Takes the messages of one datagram (whole messages, back to back, without
+ * NLMSG_DONE); returns 0, or -1 with *error set to stop the dump. */
+typedef int (*linux_netlink_take_fn)(const unsigned char *messages, size_t length, void *context,
+                                     vq_error *error);
+
+/* The same request, its answer handed to `take` datagram by datagram as it
+ * arrives instead of kept whole: memory stays one 64 KiB datagram however
+ * large the answer (10,000 neighbours are about 1 MB). Returns 0, or -1 with
+ * an error (from the dump, errno set, or from `take`). */
+int linux_netlink_dump_each(int protocol, const void *request, size_t request_length,
+                            const char *what, linux_netlink_take_fn take, void *context,
+                            vq_error *error);
+
 #endif

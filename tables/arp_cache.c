@@ -150,9 +150,12 @@ static int arp_cache_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int 
     case ARP_CACHE_IP_ADDRESS:
       sqlite3_result_text(ctx, row->ip_address, -1, SQLITE_TRANSIENT);
       break;
-    case ARP_CACHE_LINK_LAYER_ADDRESS:
-      sqlite3_result_text(ctx, row->link_layer_address, -1, SQLITE_TRANSIENT);
+    case ARP_CACHE_LINK_LAYER_ADDRESS: {
+      char text[VQ_HARDWARE_TEXT_SIZE];
+      vq_hardware_address_text(row->link_layer_address, row->link_layer_length, '-', 1, text);
+      sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
       break;
+    }
     case ARP_CACHE_STATE:
       if (row->state >= 0 && row->state < VQ_NEIGHBOR_STATE_COUNT)
         sqlite3_result_text(ctx, arp_cache_state_names[row->state], -1, SQLITE_STATIC);

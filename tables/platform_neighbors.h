@@ -34,15 +34,19 @@ typedef enum vq_neighbor_state {
  * as "XX-" per byte. */
 enum { VQ_HARDWARE_ADDRESS_MAX = 32, VQ_HARDWARE_TEXT_SIZE = VQ_HARDWARE_ADDRESS_MAX * 3 + 1 };
 
+/* 120 bytes: a 10,000-entry cache is a fresh 1.2 MB per scan, and every page
+ * of it is a fault, so the hardware address is kept as bytes and spelled
+ * out (vq_hardware_address_text) only when the column is read. */
 typedef struct vq_neighbor {
   int64_t interface_index;
   const char *interface_alias; /* friendly name / ifname, owned by the set; NULL when unknown */
   int family;                  /* 4 or 6 */
-  char ip_address[64];         /* inet_ntop text */
-  char link_layer_address[VQ_HARDWARE_TEXT_SIZE]; /* "00-15-5D-01-02-03"; "" when none */
   vq_neighbor_state state;
-  int persistent; /* 1 for the Persistent store, 0 for Active */
-  int is_router;  /* 0 or 1 */
+  int persistent;      /* 1 for the Persistent store, 0 for Active */
+  int is_router;       /* 0 or 1 */
+  char ip_address[48]; /* inet_ntop text (INET6_ADDRSTRLEN is 46) */
+  unsigned char link_layer_address[VQ_HARDWARE_ADDRESS_MAX]; /* bytes; none when length 0 */
+  unsigned char link_layer_length;
 } vq_neighbor;
 
 typedef struct vq_neighbor_set {

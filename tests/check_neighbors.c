@@ -157,9 +157,11 @@ static char *neighbors_text(const vq_neighbor_set *set) {
   text[0] = 0;
   for (size_t i = 0; i < set->count; i++) {
     const vq_neighbor *row = &set->rows[i];
+    char hardware[VQ_HARDWARE_TEXT_SIZE];
+    vq_hardware_address_text(row->link_layer_address, row->link_layer_length, '-', 1, hardware);
     used += (size_t)snprintf(text + used, size - used, "%s%lld|%d|%s|%s|%s|%d", i ? "\n" : "",
                              (long long)row->interface_index, row->family, row->ip_address,
-                             row->link_layer_address, state_names[row->state], row->is_router);
+                             hardware, state_names[row->state], row->is_router);
   }
   return text;
 }

@@ -72,7 +72,9 @@ static int win32_neighbors_row(const MIB_IPNET_ROW2 *entry, vq_neighbor *row) {
   row->family = family == AF_INET ? 4 : 6;
   ULONG length = entry->PhysicalAddressLength;
   if (length > IF_MAX_PHYS_ADDRESS_LENGTH) length = IF_MAX_PHYS_ADDRESS_LENGTH;
-  vq_hardware_address_text(entry->PhysicalAddress, length, '-', 1, row->link_layer_address);
+  if (length > VQ_HARDWARE_ADDRESS_MAX) length = VQ_HARDWARE_ADDRESS_MAX;
+  row->link_layer_length = (unsigned char)length;
+  memcpy(row->link_layer_address, entry->PhysicalAddress, length);
   row->state = win32_neighbors_state(entry->State);
   row->persistent = 0;
   row->is_router = entry->IsRouter ? 1 : 0;
