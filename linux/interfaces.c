@@ -223,7 +223,8 @@ static int linux_interfaces_compare(const void *a, const void *b) {
 }
 
 static vq_interface_address *linux_interfaces_push_row(vq_interface_set *set,
-                                                       const linux_link *link) {
+                                                       const linux_link *link, const char *name,
+                                                       const char *mac) {
   if (set->count == set->capacity) {
     size_t grown = set->capacity ? set->capacity * 2 : 32;
     vq_interface_address *rows = realloc(set->rows, grown * sizeof *rows);
@@ -234,9 +235,9 @@ static vq_interface_address *linux_interfaces_push_row(vq_interface_set *set,
   vq_interface_address *row = &set->rows[set->count++];
   memset(row, 0, sizeof *row);
   row->interface_index = link->index;
-  vq_copy_text(row->name, sizeof row->name, link->name);
+  row->name = name;
   row->mtu = link->mtu;
-  memcpy(row->mac, link->mac, sizeof row->mac);
+  row->mac = mac;
   row->flags = link->flags;
   return row;
 }
@@ -247,6 +248,9 @@ static int linux_interfaces_join(const linux_growing *links, const linux_address
                                  size_t count, vq_interface_set *set, vq_error *error) {
   for (size_t l = 0; l < links->count; l++) {
     const linux_link *link = (const linux_link *)links->items + l;
+    const char *name = vq_interfaces_keep_text(set, link->name);
+    const char *mac = name ? vq_interfaces_keep_text(set, link->mac) : NULL;
+    if (mac == NULL) return vq_fail(error, "interface_addresses: out of memory");
     size_t low = 0, high = count;
     while (low < high) {
       size_t middle = low + (high - low) / 2;
@@ -256,7 +260,7 @@ static int linux_interfaces_join(const linux_growing *links, const linux_address
         high = middle;
     }
     do {
-      vq_interface_address *row = linux_interfaces_push_row(set, link);
+      vq_interface_address *row = linux_interfaces_push_row(set, link, name, mac);
       if (row == NULL) return vq_fail(error, "interface_addresses: out of memory");
       if (low < count && sorted[low]->index == link->index) {
         row->kind = sorted[low]->kind;

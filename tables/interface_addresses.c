@@ -159,9 +159,13 @@ static int interface_addresses_column(sqlite3_vtab_cursor *cur, sqlite3_context 
     case INTERFACE_ADDRESSES_INTERFACE_INDEX:
       sqlite3_result_int64(ctx, row->interface_index);
       break;
-    case INTERFACE_ADDRESSES_NAME: sqlite3_result_text(ctx, row->name, -1, SQLITE_TRANSIENT); break;
+    case INTERFACE_ADDRESSES_NAME:
+      sqlite3_result_text(ctx, row->name ? row->name : "", -1, SQLITE_TRANSIENT);
+      break;
     case INTERFACE_ADDRESSES_MTU: sqlite3_result_int64(ctx, row->mtu); break;
-    case INTERFACE_ADDRESSES_MAC: vq_result_text_or_null(ctx, row->mac[0] ? row->mac : NULL); break;
+    case INTERFACE_ADDRESSES_MAC:
+      vq_result_text_or_null(ctx, row->mac && row->mac[0] ? row->mac : NULL);
+      break;
     case INTERFACE_ADDRESSES_FLAGS:
       interface_addresses_flags_text(row->flags, flags);
       sqlite3_result_text(ctx, flags, -1, SQLITE_TRANSIENT);

@@ -95,20 +95,26 @@ static vq_interface_address *win32_interfaces_push(vq_interface_set *set,
   return row;
 }
 
-/* The columns every row of this adapter shares. */
-static void win32_interfaces_adapter_row(const IP_ADAPTER_ADDRESSES *adapter,
-                                         vq_interface_address *row) {
+/* The columns every row of this adapter shares, its texts kept once in the
+ * set; 0, or -1 when out of memory. */
+static int win32_interfaces_adapter_row(const IP_ADAPTER_ADDRESSES *adapter, vq_interface_set *set,
+                                        vq_interface_address *row) {
   memset(row, 0, sizeof *row);
   row->interface_index = adapter->IfIndex ? adapter->IfIndex : adapter->Ipv6IfIndex;
-  if (adapter->FriendlyName && !WideCharToMultiByte(CP_UTF8, 0, adapter->FriendlyName, -1,
-                                                    row->name, sizeof row->name, NULL, NULL))
-    row->name[0] = 0;
+  char name[768]; /* 256 UTF-16 units at most 3 bytes each */
+  if (adapter->FriendlyName == NULL ||
+      !WideCharToMultiByte(CP_UTF8, 0, adapter->FriendlyName, -1, name, sizeof name, NULL, NULL))
+    name[0] = 0;
   row->mtu = adapter->Mtu == 0xFFFFFFFFUL ? -1 : (int64_t)adapter->Mtu;
   ULONG length = adapter->PhysicalAddressLength;
   if (length > MAX_ADAPTER_ADDRESS_LENGTH) length = MAX_ADAPTER_ADDRESS_LENGTH;
-  vq_interface_mac_text(adapter->PhysicalAddress, length, row->mac);
+  char mac[VQ_HARDWARE_TEXT_SIZE];
+  vq_interface_mac_text(adapter->PhysicalAddress, length, mac);
   row->flags = win32_interfaces_flags(adapter);
   row->kind = VQ_ADDRESS_NONE;
+  row->name = vq_interfaces_keep_text(set, name);
+  row->mac = row->name ? vq_interfaces_keep_text(set, mac) : NULL;
+  return row->mac ? 0 : -1;
 }
 
 /* Fills the address columns from a socket address; -1 for another family. */
@@ -130,7 +136,7 @@ static int win32_interfaces_address(const SOCKET_ADDRESS *address, int family, i
  * IPv4, anycast IPv6, or one row without an address. */
 static int win32_interfaces_adapter(const IP_ADAPTER_ADDRESSES *adapter, vq_interface_set *set) {
   vq_interface_address shared;
-  win32_interfaces_adapter_row(adapter, &shared);
+  if (win32_interfaces_adapter_row(adapter, set, &shared) != 0) return -1;
   size_t before = set->count;
   static const int families[] = {AF_INET, AF_INET6};
   for (int f = 0; f < 2; f++) {

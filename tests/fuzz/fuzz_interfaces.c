@@ -10,6 +10,8 @@
 ** terminated; kinds and families in range; an address row's text reads back.
 */
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <string.h>
 
 #include "../../linux/interfaces.h"
 #include "fuzz.h"
@@ -42,8 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       FUZZ_CHECK(error.message[0] != 0 && fuzz_terminated(error.message, sizeof error.message));
     for (size_t i = 0; i < set.count; i++) {
       const vq_interface_address *row = &set.rows[i];
-      FUZZ_CHECK(fuzz_terminated(row->name, sizeof row->name));
-      FUZZ_CHECK(fuzz_terminated(row->mac, sizeof row->mac));
+      FUZZ_CHECK(row->name != NULL && row->mac != NULL);
+      FUZZ_CHECK(strlen(row->name) < 2 * IF_NAMESIZE && strlen(row->mac) < VQ_HARDWARE_TEXT_SIZE);
       FUZZ_CHECK((row->flags & ~0x3fu) == 0);
       FUZZ_CHECK(row->kind == VQ_ADDRESS_NONE || row->kind == VQ_ADDRESS_UNICAST ||
                  row->kind == VQ_ADDRESS_ANYCAST);
