@@ -98,12 +98,8 @@ static void stop_child(pid_t child) {
 START_TEST(own_process_row) {
   /* The kernel's name for this process (the binary's first 15 bytes, or the
    * tool's under valgrind), as /proc/self/comm says it. */
-  char comm[32] = "";
-  FILE *comm_file = fopen("/proc/self/comm", "r");
-  ck_assert_ptr_nonnull(comm_file);
-  ck_assert_ptr_nonnull(fgets(comm, sizeof comm, comm_file));
-  fclose(comm_file);
-  comm[strcspn(comm, "\n")] = 0;
+  char comm[32];
+  harness_own_comm(comm, sizeof comm);
   struct passwd *user = getpwuid(geteuid());
   ck_assert_ptr_nonnull(user);
   char *q_name = quoted(comm), *q_path = quoted(self_path), *q_cmdline = quoted(own_cmdline),

@@ -666,12 +666,8 @@ START_TEST(live_own_listener) {
   ck_assert_int_eq(status, 0);
   sum[strcspn(sum, "\n")] = 0;
   /* The kernel's name for this process: 'check_views', or the tool's under valgrind. */
-  char comm[32] = "";
-  FILE *comm_file = fopen("/proc/self/comm", "r");
-  ck_assert_ptr_nonnull(comm_file);
-  ck_assert_ptr_nonnull(fgets(comm, sizeof comm, comm_file));
-  fclose(comm_file);
-  comm[strcspn(comm, "\n")] = 0;
+  char comm[32];
+  harness_own_comm(comm, sizeof comm);
   char expected[8192];
   snprintf(expected, sizeof expected, "%d|'%s'", (int)getpid(), comm);
   ck_assert_sql(expected,

@@ -165,3 +165,12 @@ char *harness_command(int *status, const char *format, ...) {
   sqlite3_free(command);
   return output;
 }
+
+void harness_own_comm(char *out, size_t size) {
+  out[0] = 0;
+  FILE *comm_file = fopen("/proc/self/comm", "r");
+  ck_assert_ptr_nonnull(comm_file);
+  ck_assert_ptr_nonnull(fgets(out, (int)size, comm_file));
+  fclose(comm_file);
+  out[strcspn(out, "\n")] = 0;
+}

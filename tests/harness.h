@@ -30,6 +30,7 @@
 #define VQLITE_HARNESS_H
 
 #include <check.h>
+#include <stddef.h>
 
 /* "linux" or "wine". */
 const char *harness_target(void);
@@ -70,6 +71,10 @@ TCase *harness_tcase(const char *name);
 /* Runs the suite (no fork under Wine, so one driver serves every test),
  * prints Check's summary line, returns the process exit code. */
 int harness_run(Suite *suite);
+
+/* This test process's name as the kernel gives it (/proc/self/comm: the
+ * binary's first 15 bytes, or the tool's under valgrind), into out[size]. */
+void harness_own_comm(char *out, size_t size);
 
 /* Runs a shell command, returns its stdout (malloc'd) and sets *status to
  * its exit status. For tests that drive the sqlite3 shell, Python, Wine. */
