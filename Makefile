@@ -109,9 +109,10 @@ vqlite.dll: $(BUILD)/win32/vqlite.dll
 	cp $< $@
 
 $(BUILD)/win32/sqlrun.exe: tests/sqlrun.c tests/render.c tests/render.h tests/stress.c tests/stress.h \
-                           $(W32DEPS)/.built
+                           tests/iphlpapi_shim.c tests/iphlpapi_shim.h $(W32DEPS)/.built
 	@mkdir -p $(@D)
-	$(MINGW) $(W32_CFLAGS) -Itests tests/sqlrun.c tests/render.c tests/stress.c -o $@ \
+	$(MINGW) $(W32_CFLAGS) -Itests tests/sqlrun.c tests/render.c tests/stress.c \
+	  tests/iphlpapi_shim.c -o $@ \
 	  $(W32DEPS)/lib/libsqlite3.a -static
 
 win32: vqlite.dll $(BUILD)/win32/sqlrun.exe

@@ -8,6 +8,11 @@
 ** pid (its own natively; under Wine, which reports pid 0, only that it is an
 ** integer).
 **
+** Under Wine also: the same rows through the OWNER_PID fallback of
+** win32/sockets.c, with sqlrun.exe's IP Helper shim refusing the OWNER_MODULE
+** tables as a Windows without them does (Wine itself answers them): one
+** refused call per table, `created` and `module` NULL.
+**
 ** Natively also: the owning pid of a socket held by a child, the lowest pid of
 ** a shared socket, proof from the proc_fd_dirs counter that a query without
 ** `pid` reads no /proc/<pid>/fd and that `pid = N` reads exactly one, the
@@ -235,6 +240,63 @@ START_TEST(direct_only) {
                 "CREATE VIEW main.v AS SELECT * FROM netstat; SELECT count(*) FROM v");
 }
 END_TEST
+
+/* ---- the OWNER_PID fallback (Wine) --------------------------------------------
+ * Wine answers the OWNER_MODULE socket tables, so on its own it never takes
+ * win32/sockets.c's fallback to the OWNER_PID ones. sqlrun.exe's IP Helper
+ * shim (tests/iphlpapi_shim.h) refuses those classes with ERROR_NOT_SUPPORTED,
+ * as a Windows without them does; the row tests above then run again. */
+
+static long shim_count(const char *which) {
+  char *answer = harness_driver_request("N");
+  long refused = -1, forwarded = -1;
+  ck_assert_msg(sscanf(answer, "refused %ld forwarded %ld", &refused, &forwarded) == 2,
+                "shim counts: %s", answer);
+  free(answer);
+  return strcmp(which, "refused") == 0 ? refused : forwarded;
+}
+
+static void sockets_open_without_owner_module(void) {
+  sockets_open();
+  char *answer = harness_driver_request("P");
+  ck_assert_msg(answer[0] == 0, "the IP Helper shim: %s", answer);
+  free(answer);
+}
+
+START_TEST(fallback_is_taken_for_each_table) {
+  long refused = shim_count("refused"), forwarded = shim_count("forwarded");
+  ck_assert_int_eq(refused, 0);
+  ck_assert_int_eq(forwarded, 0);
+  ck_assert_int_gt(sql_number("SELECT count(*) FROM netstat"), 0);
+  /* One OWNER_MODULE call refused per table (TCP and UDP, IPv4 and IPv6),
+   * then the OWNER_PID class asked for each (a sizing call and a fetch). */
+  ck_assert_int_eq(shim_count("refused"), 4);
+  ck_assert_int_ge(shim_count("forwarded"), 8);
+}
+END_TEST
+
+START_TEST(fallback_leaves_created_and_module_null) {
+  ck_assert_sql("1|0",
+                "SELECT count(*) >= 6, count(created) + count(module) + count(module_path) "
+                "FROM netstat");
+}
+END_TEST
+
+static TCase *owner_pid_fallback_cases(void) {
+  TCase *tcase = tcase_create("owner_pid_fallback");
+  tcase_add_checked_fixture(tcase, sockets_open_without_owner_module, sockets_close);
+  tcase_set_timeout(tcase, 60);
+  TTest const *const tests[] = {fallback_is_taken_for_each_table,
+                                fallback_leaves_created_and_module_null,
+                                tcp4_listener_row,
+                                tcp6_listener_row,
+                                connected_pair_rows,
+                                udp_rows,
+                                statuses_are_velociraptor_spellings,
+                                pid_filter_that_matches_nothing};
+  for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) tcase_add_test(tcase, tests[i]);
+  return tcase;
+}
 
 static TCase *sql_cases(void) {
   TCase *tcase = sockets_tcase("rows");
@@ -814,6 +876,7 @@ static TCase *parser_cases(void) {
 int main(void) {
   Suite *suite = suite_create(harness_is_wine() ? "netstat (wine)" : "netstat");
   suite_add_tcase(suite, sql_cases());
+  if (harness_is_wine()) suite_add_tcase(suite, owner_pid_fallback_cases());
   if (!harness_is_wine()) {
     suite_add_tcase(suite, native_cases());
     suite_add_tcase(suite, parser_cases());

@@ -50,7 +50,7 @@ static void wine_start(void) {
   signal(SIGPIPE, SIG_IGN);
 }
 
-/* One request to sqlrun.exe: "Q <length>\n<sql>" or "R\n"; one answer:
+/* One request to sqlrun.exe: "Q <length>\n<sql>", or a bare command ("R\n"); one answer:
  * "<length>\n<bytes>". */
 static char *wine_request(const char *command, const char *payload) {
   if (wine_to == NULL) wine_start();
@@ -67,6 +67,11 @@ static char *wine_request(const char *command, const char *payload) {
   ck_assert_uint_eq(fread(answer, 1, length, wine_from), length);
   answer[length] = 0;
   return answer;
+}
+
+char *harness_driver_request(const char *command) {
+  ck_assert_msg(harness_is_wine(), "harness_driver_request(\"%s\") needs the Wine target", command);
+  return wine_request(command, NULL);
 }
 
 void harness_open(void) {

@@ -36,6 +36,10 @@
 const char *harness_target(void);
 int harness_is_wine(void);
 
+/* Under Wine: one request to sqlrun.exe that carries no SQL ("P", "N": see
+ * tests/sqlrun.c) and its answer (malloc'd, caller frees). Wine only. */
+char *harness_driver_request(const char *command);
+
 /* A fresh connection with vqlite loaded (Check fixture setup/teardown). */
 void harness_open(void);
 void harness_close(void);

@@ -8,6 +8,11 @@
 **   "Q <length>\n<sql bytes>"  ->  "<length>\n<rendered result>" (render.h)
 **   "R\n"                      ->  "0\n", after reopening a fresh in-memory
 **                                  database with the extension loaded
+**   "P\n"                      ->  "0\n", once the loaded DLL sees an IP Helper
+**                                  that refuses the OWNER_MODULE socket tables
+**                                  (iphlpapi_shim.h; undone by the next "R"),
+**                                  or the reason it could not be done
+**   "N\n"                      ->  "refused R forwarded F": the shim's counts
 **
 **   wine64 sqlrun.exe path\to\vqlite.dll --stress THREADS SECONDS < queries
 **
@@ -23,12 +28,14 @@
 #include <io.h>
 #endif
 
+#include "iphlpapi_shim.h"
 #include "render.h"
 #include "stress.h"
 
 static sqlite3 *sqlrun_db;
 
 static char *sqlrun_reopen(const char *extension) {
+  shim_restore(); /* before the DLL can be unloaded */
   if (sqlrun_db) sqlite3_close(sqlrun_db);
   sqlrun_db = NULL;
   if (sqlite3_open(":memory:", &sqlrun_db) != SQLITE_OK)
@@ -49,6 +56,30 @@ static void sqlrun_answer(const char *text) {
   printf("%zu\n", strlen(text));
   fwrite(text, 1, strlen(text), stdout);
   fflush(stdout);
+}
+
+/* The loaded module's name: the extension path's last component. */
+static const char *sqlrun_module_name(const char *extension) {
+  const char *name = extension;
+  for (const char *p = extension; *p; p++)
+    if (*p == '/' || *p == '\\') name = p + 1;
+  return name;
+}
+
+/* "P" and "N": the IP Helper shim. */
+static void sqlrun_shim_request(const char *command, const char *extension) {
+  if (strcmp(command, "P") == 0) {
+    const char *problem = shim_refuse_owner_module(sqlrun_module_name(extension));
+    char answer[160];
+    snprintf(answer, sizeof answer, "%s%s", problem ? "error: " : "", problem ? problem : "");
+    sqlrun_answer(answer);
+    return;
+  }
+  long refused, forwarded;
+  shim_counts(&refused, &forwarded);
+  char answer[64];
+  snprintf(answer, sizeof answer, "refused %ld forwarded %ld", refused, forwarded);
+  sqlrun_answer(answer);
 }
 
 int main(int argc, char **argv) {
@@ -72,6 +103,11 @@ int main(int argc, char **argv) {
       sqlrun_answer(load_error ? load_error : "");
       continue;
     }
+    if (strcmp(command, "P") == 0 || strcmp(command, "N") == 0) {
+      getchar();
+      sqlrun_shim_request(command, argv[1]);
+      continue;
+    }
     size_t length = 0;
     if (strcmp(command, "Q") != 0 || scanf("%zu", &length) != 1 || getchar() != '\n') return 3;
     char *sql = malloc(length + 1);
@@ -83,6 +119,7 @@ int main(int argc, char **argv) {
     free(sql);
   }
   free(load_error);
+  shim_restore();
   sqlite3_close(sqlrun_db);
   return 0;
 }
