@@ -15,7 +15,9 @@
 ** headers. Under Wine: the signed file's signer exactly (serial, issuer,
 ** subject, program name, link, signing time) and Wine's verdict, the
 ** unsigned file 'unsigned', the changed one 'untrusted' for its digest
-** mismatch, the text file 'error'.
+** mismatch, the text file 'error'; and, with a test catalog installed in the
+** Wine prefix's catroot, a file listed only there 'trusted' with the catalog's
+** path and signer, a changed copy of it 'unsigned', other files unaffected.
 */
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -335,6 +337,78 @@ START_TEST(wine_missing_file_names_code) {
 }
 END_TEST
 
+/* ---- Wine: a file signed through a catalog ---------------------------------------
+ * The catalog is installed where CryptCATAdminEnumCatalogFromHash looks for
+ * DRIVER_ACTION_VERIFY's catalogs, in the Wine prefix the suite runs in, and
+ * removed after each test. */
+
+#define CATALOG_DIRECTORY "windows/system32/catroot/{f750e6c3-38ee-11d1-85e5-00c04fc295ee}"
+#define CATALOG_WINDOWS_PATH \
+  "C:\\windows\\system32\\catroot\\{f750e6c3-38ee-11d1-85e5-00c04fc295ee}\\vqlite-test.cat"
+
+static char installed_catalog[4300];
+
+static void catalog_install(void) {
+  harness_open();
+  const char *prefix = getenv("WINEPREFIX");
+  ck_assert_msg(prefix && *prefix, "the Wine suites need WINEPREFIX (make check-wine sets it)");
+  char command[9000];
+  snprintf(installed_catalog, sizeof installed_catalog,
+           "%s/drive_c/" CATALOG_DIRECTORY "/vqlite-test.cat", prefix);
+  snprintf(command, sizeof command,
+           "mkdir -p '%s/drive_c/" CATALOG_DIRECTORY "' && cp '%s/%s' '%s'", prefix, fixtures,
+           "vqlite-test.cat", installed_catalog);
+  ck_assert_msg(system(command) == 0, "installing the test catalog: %s", command);
+}
+
+static void catalog_remove(void) {
+  unlink(installed_catalog);
+  harness_close();
+}
+
+START_TEST(wine_catalogued_file_names_the_catalog_signer) {
+  char *path = target_path("catalogued.exe");
+  char *expected = sqlite3_mprintf(
+      "%Q|'vqlite test catalog'|NULL|NULL|'5a17c0de0002'|'vqlite test root'|"
+      "'vqlite catalog signer'|'2026-01-01T00:00:00Z'|'trusted'|"
+      "'the signature verifies and chains to a trusted root (ERROR_SUCCESS 0x00000000)'|'%s'",
+      path, CATALOG_WINDOWS_PATH);
+  ck_assert_sql(expected, "SELECT * FROM authenticode('%s')", path);
+  sqlite3_free(expected);
+  sqlite3_free(path);
+}
+END_TEST
+
+START_TEST(wine_changed_catalogued_file_is_unsigned) {
+  /* The catalog lists hashes, not names: one byte changed and no catalog signs it. */
+  char *path = target_path("catalogued-changed.exe");
+  ck_assert_sql("'unsigned'|NULL|NULL",
+                "SELECT trusted, subject_name, catalog FROM authenticode('%s')", path);
+  sqlite3_free(path);
+}
+END_TEST
+
+START_TEST(wine_catalog_leaves_other_files_alone) {
+  char *unsigned_path = target_path("unsigned.exe"), *signed_path = target_path("signed.exe");
+  ck_assert_sql("'unsigned'|NULL\n'trusted'|NULL",
+                "SELECT trusted, catalog FROM authenticode('%s') UNION ALL "
+                "SELECT trusted, catalog FROM authenticode('%s')",
+                unsigned_path, signed_path);
+  sqlite3_free(unsigned_path);
+  sqlite3_free(signed_path);
+}
+END_TEST
+
+static TCase *catalog_cases(void) {
+  TCase *tcase = tcase_create("catalog");
+  tcase_add_checked_fixture(tcase, catalog_install, catalog_remove);
+  tcase_set_timeout(tcase, 60);
+  tcase_add_test(tcase, wine_catalogued_file_names_the_catalog_signer);
+  tcase_add_test(tcase, wine_changed_catalogued_file_is_unsigned);
+  tcase_add_test(tcase, wine_catalog_leaves_other_files_alone);
+  return tcase;
+}
+
 static void make_fixtures(void) {
   char self[2048];
   ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -374,6 +448,7 @@ int main(void) {
     tcase_add_test(sql, fifo_is_an_error_row);
   }
   suite_add_tcase(suite, sql);
+  if (harness_is_wine()) suite_add_tcase(suite, catalog_cases());
   if (!harness_is_wine()) {
     TCase *sniff = tcase_create("sniff");
     tcase_add_test(sniff, sniff_real_pe_files);

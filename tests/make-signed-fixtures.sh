@@ -8,6 +8,17 @@
 #                  name "vqlite test program", more-info link
 #                  https://example.invalid/vqlite, signing time 2026-01-01
 #   tampered.exe   signed.exe with one byte of its code changed after signing
+#   catalogued.exe unsigned.exe with a marker appended (so its hashes differ),
+#                  listed in vqlite-test.cat
+#   catalogued-changed.exe
+#                  catalogued.exe with one byte changed: no catalog lists it
+#   vqlite-test.cat
+#                  a catalog (fixtures/authenticode/make-catalog.py) listing
+#                  catalogued.exe, signed by osslsigncode with SHA-1 (Wine 8
+#                  checks catalog signatures with a provider that has no
+#                  SHA-256) by leaf "vqlite catalog signer", serial
+#                  5a17c0de0002, program name "vqlite test catalog", signing
+#                  time 2026-01-01, under the same root
 #   notes.txt      a text file
 #   root.pem       the throwaway root, for tests that want to trust it
 # Idempotent: does nothing when OUTDIR/.done is newer than this script.
@@ -17,7 +28,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$here/fixtures/authenticode
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-if [ -f "$out/.done" ] && [ "$out/.done" -nt "$0" ] && [ "$out/.done" -nt "$src/tiny.c" ]; then exit 0; fi
+if [ -f "$out/.done" ] && [ "$out/.done" -nt "$0" ] && [ "$out/.done" -nt "$src/tiny.c" ] &&
+  [ "$out/.done" -nt "$src/make-catalog.py" ]; then exit 0; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -58,6 +70,23 @@ PY
 byte=$(od -An -tu1 -j "$offset" -N1 signed.exe | tr -d ' ')
 printf "$(printf '\\%03o' $(( (byte + 1) % 256 )))" | dd of=tampered.exe bs=1 seek="$offset" conv=notrunc status=none
 
-cp unsigned.exe signed.exe tampered.exe root.pem "$out/"
+# A file known only through a catalog, and a changed copy the catalog does
+# not list.
+cp unsigned.exe catalogued.exe
+printf 'listed in vqlite-test.cat' >> catalogued.exe
+cp catalogued.exe catalogued-changed.exe
+printf 'X' | dd of=catalogued-changed.exe bs=1 seek=$(($(stat -c %s catalogued.exe) - 1)) \
+  conv=notrunc status=none
+openssl req -newkey rsa:2048 -nodes -keyout catalog.key -out catalog.csr \
+  -subj "/CN=vqlite catalog signer/O=vqlite tests" 2>/dev/null
+openssl x509 -req -in catalog.csr -CA root.pem -CAkey root.key -set_serial 0x5a17c0de0002 \
+  -days 3650 -extfile leaf.ext -out catalog.pem 2>/dev/null
+cat catalog.pem root.pem > catalog-chain.pem
+/usr/bin/python3 "$src/make-catalog.py" unsigned.cat catalogued.exe
+osslsigncode sign -certs catalog-chain.pem -key catalog.key -h sha1 -n "vqlite test catalog" \
+  -time 1767225600 -in unsigned.cat -out vqlite-test.cat >/dev/null
+
+cp unsigned.exe signed.exe tampered.exe catalogued.exe catalogued-changed.exe vqlite-test.cat \
+  root.pem "$out/"
 cp "$src/notes.txt" "$out/notes.txt"
 touch "$out/.done"

@@ -7,8 +7,9 @@
 ** 2. A file without one is looked up in the system catalogs:
 **    CryptCATAdminAcquireContext2 with SHA-256, then SHA-1, the file's hash
 **    from CryptCATAdminCalcHashFromFileHandle2 (both looked up at run time:
-**    not every Windows, nor Wine, has them; SHA-1 falls back to
-**    CryptCATAdminAcquireContext and CryptCATAdminCalcHashFromFileHandle),
+**    not every Windows has them, and Wine 8's AcquireContext2 is a stub that
+**    fails; SHA-1 falls back to CryptCATAdminAcquireContext and
+**    CryptCATAdminCalcHashFromFileHandle when they are missing or fail),
 **    CryptCATAdminEnumCatalogFromHash,
 **    and WinVerifyTrust on the file as a member of the catalog found. The
 **    catalog APIs are not thread-safe: one lock serialises them.
@@ -348,23 +349,29 @@ static win32_calc_hash2_fn win32_authenticode_calc_hash2(void) {
       "CryptCATAdminCalcHashFromFileHandle2");
 }
 
-/* A catalog admin context for `algorithm`; SHA-1 also through the older call. */
+/* A catalog admin context for `algorithm`. SHA-1 falls back to the older
+ * call when the *2 one is missing or refuses (Wine 8 exports it as a stub
+ * that fails). */
 static BOOL win32_authenticode_acquire(HCATADMIN *admin, const GUID *action,
                                        const wchar_t *algorithm) {
   win32_acquire_context2_fn acquire2 = (win32_acquire_context2_fn)(void (*)(
       void))win32_authenticode_wintrust("CryptCATAdminAcquireContext2");
-  if (acquire2) return acquire2(admin, action, algorithm, NULL, 0);
+  if (acquire2 && acquire2(admin, action, algorithm, NULL, 0)) return TRUE;
   if (wcscmp(algorithm, BCRYPT_SHA1_ALGORITHM) != 0) return FALSE;
   return CryptCATAdminAcquireContext(admin, action, 0);
 }
 
-/* The file's hash for a catalog admin context of `algorithm`; 0 or -1. */
+/* The file's hash for a catalog admin context of `algorithm`; 0 or -1.
+ * SHA-1 falls back to the older call as above. */
 static int win32_authenticode_catalog_hash(HCATADMIN admin, const wchar_t *algorithm, HANDLE file,
                                            BYTE *hash, DWORD *hash_size) {
   win32_calc_hash2_fn calc_hash2 = win32_authenticode_calc_hash2();
+  DWORD capacity = *hash_size;
   SetFilePointer(file, 0, NULL, FILE_BEGIN);
-  if (calc_hash2) return calc_hash2(admin, file, hash_size, hash, 0) ? 0 : -1;
+  if (calc_hash2 && calc_hash2(admin, file, hash_size, hash, 0)) return 0;
   if (wcscmp(algorithm, BCRYPT_SHA1_ALGORITHM) != 0) return -1;
+  *hash_size = capacity;
+  SetFilePointer(file, 0, NULL, FILE_BEGIN);
   return CryptCATAdminCalcHashFromFileHandle(file, hash_size, hash, 0) ? 0 : -1;
 }
 
