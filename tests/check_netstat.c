@@ -95,9 +95,11 @@ static void sockets_close(void) {
   harness_close();
 }
 
-static TCase *sockets_tcase(const char *name) {
+/* A test case whose tests each get the sockets above, opened by `setup`
+ * (sockets_open, or a variant that prepares more) and closed after. */
+static TCase *sockets_tcase(const char *name, void (*setup)(void)) {
   TCase *tcase = tcase_create(name);
-  tcase_add_checked_fixture(tcase, sockets_open, sockets_close);
+  tcase_add_checked_fixture(tcase, setup, sockets_close);
   tcase_set_timeout(tcase, 60);
   return tcase;
 }
@@ -283,9 +285,7 @@ START_TEST(fallback_leaves_created_and_module_null) {
 END_TEST
 
 static TCase *owner_pid_fallback_cases(void) {
-  TCase *tcase = tcase_create("owner_pid_fallback");
-  tcase_add_checked_fixture(tcase, sockets_open_without_owner_module, sockets_close);
-  tcase_set_timeout(tcase, 60);
+  TCase *tcase = sockets_tcase("owner_pid_fallback", sockets_open_without_owner_module);
   TTest const *const tests[] = {fallback_is_taken_for_each_table,
                                 fallback_leaves_created_and_module_null,
                                 tcp4_listener_row,
@@ -299,7 +299,7 @@ static TCase *owner_pid_fallback_cases(void) {
 }
 
 static TCase *sql_cases(void) {
-  TCase *tcase = sockets_tcase("rows");
+  TCase *tcase = sockets_tcase("rows", sockets_open);
   TTest const *const tests[] = {tcp4_listener_row,
                                 tcp6_listener_row,
                                 connected_pair_rows,
@@ -527,7 +527,7 @@ START_TEST(snapshot_has_every_family) {
 END_TEST
 
 static TCase *native_cases(void) {
-  TCase *tcase = sockets_tcase("pids");
+  TCase *tcase = sockets_tcase("pids", sockets_open);
   TTest const *const tests[] = {own_pid_on_every_row,
                                 linux_extra_columns,
                                 child_socket_has_child_pid,
