@@ -15,8 +15,9 @@
 ** Where a system refuses the OWNER_MODULE classes (ERROR_INVALID_PARAMETER or
 ** ERROR_NOT_SUPPORTED), the OWNER_PID classes are used instead: the same rows
 ** and pids, with `created` and the module unknown. Wine 8 answers the
-** OWNER_MODULE classes (with pid 0 and no creation time on every row), so the
-** Wine runs of the tests do not reach this fallback.
+** OWNER_MODULE classes (with pid 0 and no creation time on every row); its
+** tests reach this fallback through a shim that refuses them
+** (tests/iphlpapi_shim.h).
 **
 ** The owning module (GetOwnerModuleFrom{Tcp,Tcp6,Udp,Udp6}Entry: the service
 ** inside svchost.exe, or the executable) is asked only when the query selects
